@@ -1,0 +1,462 @@
+package dev.herald.server.internal;
+
+import dev.herald.server.EncodedEvent;
+import dev.herald.server.EventStream;
+import dev.herald.server.HttpStatusException;
+import dev.herald.server.SlowConsumerException;
+import dev.herald.sse.MessageEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SSE response: subscribes to the handler's publisher and writes its events to the connection
+ * as the socket accepts them.
+ *
+ * <p>Threads: the publisher signals on any thread (serially, per Reactive Streams). Each event is
+ * encoded on the signalling thread into a buffer owned by {@link #queue}; everything that touches
+ * the channel runs on its event loop, in {@link #drain()}, which writes every queued buffer and
+ * flushes once, so a burst of events costs one flush. Demand follows the socket: more is requested
+ * only while the channel is writable and the bytes buffered for this client stay under half the
+ * bound. A publisher that sends more than it was asked for, past {@code maxBufferedBytes}, gets the
+ * stream cut: the client reconnects and resumes.
+ *
+ * <p>Buffers: a buffer in {@link #queue} is owned by the queue until {@link #drain()} hands it to
+ * the channel, which releases it once written; buffers left when the stream closes are released by
+ * {@link #releaseQueue()}.
+ */
+final class SseStream implements Flow.Subscriber<Object> {
+  private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
+
+  /** Largest number of events requested ahead of the socket. */
+  static final int MAX_WINDOW = 64;
+
+  private static final ByteBuf HEARTBEAT =
+      Unpooled.unreleasableBuffer(
+          Unpooled.copiedBuffer(": heartbeat\n\n", StandardCharsets.UTF_8).asReadOnly());
+
+  private static final ByteBuf PRIMER =
+      Unpooled.unreleasableBuffer(
+          Unpooled.copiedBuffer(":\n", StandardCharsets.UTF_8).asReadOnly());
+
+  private enum State {
+    /** Subscribed; the response head is not written yet, so a failure can still be a status. */
+    PENDING,
+    /** The head is written; events flow. */
+    OPEN,
+    /** Ended, cut or closed; nothing more is written. */
+    CLOSED
+  }
+
+  /** Why the server ends a stream on its own. */
+  enum Stop {
+    COMPLETE,
+    SLOW_CONSUMER,
+    IDLE,
+    SERVER_STOP
+  }
+
+  private final ConnectionHandler owner;
+  private final ChannelHandlerContext ctx;
+  private final Channel channel;
+  private final EventLoop loop;
+  private final ServerContext server;
+  private final String description;
+  private final DemandSerializer demand;
+  private final @Nullable EventStream options;
+
+  // Written by signalling threads, drained on the event loop.
+  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicLong outstanding = new AtomicLong();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile boolean anyEvent;
+  private volatile boolean publisherTerminated; // written by the signalling thread
+  private volatile Object terminal; // null, a Stop or a Throwable; first one wins
+
+  // Event loop only.
+  private State state = State.PENDING;
+  private long lastEventNanos;
+  private long averageEventSize;
+  private ScheduledFuture<?> idleCheck;
+  private volatile boolean closed;
+  private final ChannelFutureListener afterWrite = future -> replenish();
+
+  SseStream(
+      ConnectionHandler owner,
+      ChannelHandlerContext ctx,
+      ServerContext server,
+      Executor executor,
+      String description,
+      @Nullable EventStream options) {
+    this.owner = owner;
+    this.options = options;
+    this.ctx = ctx;
+    this.channel = ctx.channel();
+    this.loop = channel.eventLoop();
+    this.server = server;
+    this.description = description;
+    this.demand = new DemandSerializer(executor);
+  }
+
+  // ---- Flow.Subscriber: any thread, serially ----
+
+  @Override
+  public void onSubscribe(Flow.Subscription subscription) {
+    if (!demand.subscription(subscription)) {
+      return;
+    }
+    if (cancelled.get()) {
+      demand.cancel();
+      return;
+    }
+    // One event first: its size tells how many more fit in the buffer bound.
+    outstanding.set(1);
+    demand.requestNow(1);
+  }
+
+  @Override
+  public void onNext(Object item) {
+    outstanding.decrementAndGet();
+    if (terminal != null) {
+      return;
+    }
+    ByteBuf encoded;
+    try {
+      if (item instanceof EncodedEvent) {
+        encoded = Unpooled.wrappedBuffer(((EncodedEvent) item).bytes());
+      } else {
+        MessageEvent event =
+            item instanceof MessageEvent ? (MessageEvent) item : MessageEvent.of(item);
+        encoded = ByteBufUtil.writeUtf8(channel.alloc(), server.encode(event));
+      }
+    } catch (RuntimeException e) {
+      cancelUpstream();
+      terminate(e);
+      return;
+    }
+    enqueue(encoded);
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    publisherTerminated = true;
+    terminate(error instanceof SlowConsumerException ? Stop.SLOW_CONSUMER : error);
+  }
+
+  @Override
+  public void onComplete() {
+    publisherTerminated = true;
+    terminate(Stop.COMPLETE);
+  }
+
+  // ---- entry points from the connection ----
+
+  /**
+   * Opens the stream once the publisher's {@code subscribe} has returned. Runs on the event loop.
+   */
+  void open(boolean keepAlive, HttpVersion version) {
+    if (!channel.isActive()) {
+      close();
+      return;
+    }
+    Object t = terminal;
+    if (t instanceof Throwable && !anyEvent) {
+      // Failed before its first event: still time for a real status.
+      state = State.CLOSED;
+      closed = true;
+      owner.streamFailedBeforeOpen((Throwable) t);
+      return;
+    }
+    HttpResponse head = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+    head.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-transform")
+        .set("X-Accel-Buffering", "no");
+    if (options != null) {
+      for (Map.Entry<String, String> header : options.headers()) {
+        head.headers().remove(header.getKey());
+      }
+      for (Map.Entry<String, String> header : options.headers()) {
+        head.headers().add(header.getKey(), header.getValue());
+      }
+    }
+    if (version.equals(HttpVersion.HTTP_1_1)) {
+      head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+      if (!keepAlive) {
+        head.headers().set(HttpHeaderNames.CONNECTION, "close");
+      }
+    } else {
+      head.headers().set(HttpHeaderNames.CONNECTION, "close");
+    }
+    ctx.write(head, ctx.voidPromise());
+    if (options != null && options.isPrimed()) {
+      ctx.write(new DefaultHttpContent(PRIMER.duplicate()), ctx.voidPromise());
+    }
+    if (server.config().retry() != null) {
+      MessageEvent retry = MessageEvent.builder().retry(server.config().retry()).build();
+      ctx.write(
+          new DefaultHttpContent(ByteBufUtil.writeUtf8(channel.alloc(), server.encode(retry))),
+          ctx.voidPromise());
+    }
+    state = State.OPEN;
+    server.streamOpened();
+    lastEventNanos = System.nanoTime();
+    scheduleIdleCheck(server.config().streamIdleTimeout().toNanos());
+    drain();
+    ctx.flush();
+  }
+
+  /** Writes a heartbeat comment; called when nothing was written for the heartbeat interval. */
+  void heartbeat() {
+    if (state == State.OPEN) {
+      ctx.writeAndFlush(new DefaultHttpContent(HEARTBEAT.duplicate()), ctx.voidPromise());
+    }
+  }
+
+  /** Ends the stream because the server stops. Runs on the event loop. */
+  void stop() {
+    cancelUpstream();
+    terminate(Stop.SERVER_STOP);
+  }
+
+  /** Releases everything once the connection has closed. Runs on the event loop. */
+  void close() {
+    if (state != State.CLOSED) {
+      if (state == State.OPEN) {
+        server.streamClosed();
+      }
+      state = State.CLOSED;
+      closed = true;
+    }
+    cancelUpstream();
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+    }
+    releaseQueue();
+  }
+
+  // ---- internals ----
+
+  private void enqueue(ByteBuf encoded) {
+    int size = encoded.readableBytes();
+    long buffered = queuedBytes.get() + channelPendingBytes();
+    if (buffered > 0 && buffered + size > server.config().maxBufferedBytes()) {
+      encoded.release();
+      cancelUpstream();
+      terminate(Stop.SLOW_CONSUMER);
+      return;
+    }
+    queuedBytes.addAndGet(size);
+    queue.add(encoded);
+    anyEvent = true;
+    scheduleDrain();
+  }
+
+  private long channelPendingBytes() {
+    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+    return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+  }
+
+  private void terminate(Object reason) {
+    if (terminal == null) {
+      synchronized (this) {
+        if (terminal == null) {
+          terminal = reason;
+        }
+      }
+    }
+    scheduleDrain();
+  }
+
+  private void cancelUpstream() {
+    // A publisher that has terminated is not cancelled as well: its cleanup already ran, once.
+    if (!publisherTerminated && cancelled.compareAndSet(false, true)) {
+      demand.cancel();
+    }
+  }
+
+  private void scheduleDrain() {
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        loop.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        // The event loop is gone with the server: nothing will be written any more.
+        cancelUpstream();
+        releaseQueue();
+      }
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    if (state == State.PENDING) {
+      return; // open() drains once the head is out
+    }
+    if (state == State.CLOSED) {
+      releaseQueue();
+      return;
+    }
+    ByteBuf buf;
+    ByteBuf last = null;
+    while ((buf = queue.poll()) != null) {
+      if (last != null) {
+        ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
+      }
+      int size = buf.readableBytes();
+      queuedBytes.addAndGet(-size);
+      averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
+      last = buf;
+    }
+    Object t = terminal;
+    if (last != null) {
+      lastEventNanos = System.nanoTime();
+      if (t == null) {
+        // When the socket has taken the last of these bytes, there is room to ask for more.
+        ctx.write(new DefaultHttpContent(last)).addListener(afterWrite);
+      } else {
+        ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
+      }
+    }
+    if (t != null && queue.isEmpty()) {
+      finish(t);
+      return;
+    }
+    if (last != null) {
+      ctx.flush();
+    }
+    replenish();
+  }
+
+  /**
+   * Requests more events while the socket keeps up: at most {@link #MAX_WINDOW} ahead, and only as
+   * many as fit in half the buffer bound at the average event size seen so far; one at a time until
+   * the first event shows how large they are. Runs on the event loop, after each drain, each
+   * completed write and each change of writability.
+   */
+  private void replenish() {
+    if (cancelled.get() || terminal != null || state != State.OPEN || !channel.isWritable()) {
+      return;
+    }
+    long outstandingNow = outstanding.get();
+    long window;
+    if (averageEventSize == 0) {
+      window = 1;
+    } else {
+      long budget =
+          server.config().maxBufferedBytes() / 2 - queuedBytes.get() - channelPendingBytes();
+      window = Math.min(MAX_WINDOW, budget / averageEventSize);
+    }
+    if (window <= 0 || outstandingNow > window / 2) {
+      return;
+    }
+    long more = window - outstandingNow;
+    outstanding.addAndGet(more);
+    demand.requestLater(more);
+  }
+
+  /** Called when the channel's writability changes. Runs on the event loop. */
+  void writabilityChanged() {
+    if (state == State.OPEN && channel.isWritable()) {
+      replenish();
+    }
+  }
+
+  private void finish(Object reason) {
+    state = State.CLOSED;
+    closed = true;
+    server.streamClosed();
+    if (idleCheck != null) {
+      idleCheck.cancel(false);
+    }
+    if (reason == Stop.SLOW_CONSUMER) {
+      LOG.info(
+          "slow consumer cut: {} from {} (more than {} bytes buffered)",
+          description,
+          channel.remoteAddress(),
+          server.config().maxBufferedBytes());
+      server.slowConsumerCut();
+      releaseQueue();
+      channel.close();
+      return;
+    }
+    if (reason instanceof Throwable) {
+      ctx.write(new DefaultHttpContent(errorFrame((Throwable) reason)), ctx.voidPromise());
+    }
+    boolean closeAfter =
+        reason == Stop.SERVER_STOP || reason instanceof Throwable || !owner.keepAlive();
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+        .addListener(
+            closeAfter ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    owner.streamEnded(closeAfter);
+  }
+
+  private ByteBuf errorFrame(Throwable error) {
+    String message;
+    if (error instanceof HttpStatusException) {
+      message = error.getMessage();
+      LOG.debug("{}: stream ended with {}", description, error.toString());
+    } else {
+      message = "internal error";
+      LOG.warn("{}: publisher failed after the stream opened", description, error);
+    }
+    MessageEvent frame =
+        MessageEvent.builder().type("error").data(message == null ? "" : message).build();
+    return ByteBufUtil.writeUtf8(channel.alloc(), server.encode(frame));
+  }
+
+  private void scheduleIdleCheck(long timeoutNanos) {
+    if (timeoutNanos <= 0 || state != State.OPEN) {
+      return;
+    }
+    long idle = System.nanoTime() - lastEventNanos;
+    if (idle >= timeoutNanos) {
+      cancelUpstream();
+      terminate(Stop.IDLE);
+      return;
+    }
+    idleCheck =
+        loop.schedule(
+            () -> scheduleIdleCheck(timeoutNanos), timeoutNanos - idle, TimeUnit.NANOSECONDS);
+  }
+
+  private void releaseQueue() {
+    ByteBuf buf;
+    while ((buf = queue.poll()) != null) {
+      queuedBytes.addAndGet(-buf.readableBytes());
+      buf.release();
+    }
+  }
+
+  /** Returns whether the stream has ended; safe from any thread. */
+  boolean isClosed() {
+    return closed;
+  }
+}
