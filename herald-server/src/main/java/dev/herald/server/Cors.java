@@ -64,7 +64,8 @@ public final class Cors {
     private final Set<String> origins = new LinkedHashSet<>();
     private boolean allowCredentials;
     private final Set<String> allowedHeaders =
-        new LinkedHashSet<>(List.of("Last-Event-ID", "Authorization", "Content-Type"));
+        new LinkedHashSet<>(
+            List.of("Last-Event-ID", "Authorization", "Content-Type", "Cache-Control"));
     private Duration maxAge = Duration.ofMinutes(10);
 
     private Builder(List<String> origins) {

@@ -1,0 +1,252 @@
+package dev.herald.hub;
+
+import dev.herald.hub.internal.HubCore;
+import dev.herald.hub.internal.HubRoutes;
+import dev.herald.server.HeraldServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Mercure hub: subscribers connect with an {@code EventSource} to {@code
+ * /.well-known/mercure?topic=…}, publishers {@code POST} updates there or call {@link
+ * #publish(Update)}; JWTs authorize both; a bounded history lets subscribers resume with {@code
+ * Last-Event-ID} without gaps or duplicates.
+ *
+ * <p>Embed it in an application's server with {@link #install(HeraldServer.Builder)}, or run it
+ * standalone with the {@code herald serve} command. Thread-safe.
+ *
+ * <pre>{@code
+ * Hub hub = Hub.builder().jwtKey(JwtKey.hmac(secret)).build();
+ * HeraldServer server = hub.install(HeraldServer.builder().port(8080)).build().start();
+ * hub.publish(Update.builder("https://example.com/books/1").data("{\"price\":10}").build());
+ * }</pre>
+ */
+public final class Hub implements AutoCloseable {
+  /** The hub's path, fixed by the Mercure protocol. */
+  public static final String PATH = HubRoutes.PATH;
+
+  private final HubCore core;
+  private final HubRoutes routes;
+
+  private Hub(HubCore core) {
+    this.core = core;
+    this.routes = new HubRoutes(core);
+  }
+
+  /** Returns a new builder with every option at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the {@code Link} header value by which an application's resources point browsers to the
+   * hub: {@code <hubUrl>; rel="mercure"}.
+   */
+  public static String discoveryLink(String hubUrl) {
+    Objects.requireNonNull(hubUrl, "hubUrl");
+    return "<" + hubUrl + ">; rel=\"mercure\"";
+  }
+
+  /** Adds the hub's routes to a server under construction, and returns the builder. */
+  public HeraldServer.Builder install(HeraldServer.Builder server) {
+    routes.install(server);
+    return server;
+  }
+
+  /**
+   * Publishes an update and returns it with its id (generated when it had none). When this method
+   * returns, the update is in history (on disk, with an on-disk history) and has been handed to
+   * every matching subscriber.
+   *
+   * @throws IllegalStateException if the hub is closed
+   */
+  public Update publish(Update update) {
+    return core.publish(Objects.requireNonNull(update, "update"));
+  }
+
+  /** Returns the number of subscribers connected now. */
+  public int subscriberCount() {
+    return core.subscriberCount();
+  }
+
+  /** Returns the id of the newest update in history, or {@code earliest} if there is none. */
+  public String lastEventId() {
+    return core.lastEventId();
+  }
+
+  /** Ends every subscriber's stream and closes the history. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Builds a {@link Hub}. Not thread-safe. */
+  public static final class Builder {
+    /** The default number of updates kept for resume: {@value}. */
+    public static final int DEFAULT_HISTORY_SIZE = 10_000;
+
+    /** The default number of live updates waiting for one subscriber before it is cut: {@value}. */
+    public static final int DEFAULT_MAX_QUEUED_UPDATES = 10_000;
+
+    /** The default most {@code topic} parameters of one subscription: {@value}. */
+    public static final int DEFAULT_MAX_TOPICS = 1000;
+
+    private @Nullable JwtKey publisherKey;
+    private @Nullable JwtKey subscriberKey;
+    private boolean anonymous;
+    private String cookieName = "mercureAuthorization";
+    private final Set<String> publishOrigins = new LinkedHashSet<>();
+    private @Nullable History history;
+    private int historySize = DEFAULT_HISTORY_SIZE;
+    private Duration historyMaxAge = Duration.ZERO;
+    private @Nullable Path historyDir;
+    private boolean subscriptionEvents;
+    private int maxQueuedUpdates = DEFAULT_MAX_QUEUED_UPDATES;
+    private int maxTopics = DEFAULT_MAX_TOPICS;
+
+    private Builder() {}
+
+    /** Sets the key that verifies both publishers' and subscribers' tokens. */
+    public Builder jwtKey(JwtKey key) {
+      return publisherKey(key).subscriberKey(key);
+    }
+
+    /**
+     * Sets the key that verifies publishers' tokens. Without one, publishing over HTTP is refused
+     * (403); {@link Hub#publish(Update)} still works.
+     */
+    public Builder publisherKey(@Nullable JwtKey key) {
+      this.publisherKey = key;
+      return this;
+    }
+
+    /**
+     * Sets the key that verifies subscribers' tokens. Without one every subscriber is accepted and
+     * receives public updates only.
+     */
+    public Builder subscriberKey(@Nullable JwtKey key) {
+      this.subscriberKey = key;
+      return this;
+    }
+
+    /**
+     * Sets whether subscribers without a token are accepted (public updates only); default false.
+     * An invalid token is refused either way.
+     */
+    public Builder anonymous(boolean anonymous) {
+      this.anonymous = anonymous;
+      return this;
+    }
+
+    /**
+     * Sets the name of the cookie that may carry the token; default {@code mercureAuthorization}.
+     */
+    public Builder cookieName(String cookieName) {
+      this.cookieName = Objects.requireNonNull(cookieName, "cookieName");
+      return this;
+    }
+
+    /**
+     * Adds origins allowed to publish with a cookie token ({@code *} for any); default none. A
+     * cookie publish from another origin is refused, against cross-site request forgery.
+     */
+    public Builder publishOrigins(String... origins) {
+      publishOrigins.addAll(List.of(origins));
+      return this;
+    }
+
+    /** Sets the number of updates kept for resume; default {@value #DEFAULT_HISTORY_SIZE}. */
+    public Builder historySize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("historySize: " + size + " (expected: >= 0)");
+      }
+      this.historySize = size;
+      return this;
+    }
+
+    /** Sets how long updates are kept for resume; default {@link Duration#ZERO}, no age limit. */
+    public Builder historyMaxAge(Duration maxAge) {
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("historyMaxAge: " + maxAge + " (expected: >= 0)");
+      }
+      this.historyMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * Keeps history on disk in the directory, so that it survives restarts and crashes; default in
+     * memory. Every acknowledged update is on disk before the publisher hears its id.
+     */
+    public Builder historyDir(@Nullable Path directory) {
+      this.historyDir = directory;
+      return this;
+    }
+
+    /** Uses the given history instead of one built from the size, age and directory options. */
+    public Builder history(@Nullable History history) {
+      this.history = history;
+      return this;
+    }
+
+    /**
+     * Turns on subscription events and the active subscriptions API ({@code
+     * /.well-known/mercure/subscriptions}); default off.
+     */
+    public Builder subscriptionEvents(boolean enabled) {
+      this.subscriptionEvents = enabled;
+      return this;
+    }
+
+    /**
+     * Sets how many live updates may wait for one subscriber (while it catches up from history, or
+     * reads slowly) before it is cut; default {@value #DEFAULT_MAX_QUEUED_UPDATES}.
+     */
+    public Builder maxQueuedUpdates(int max) {
+      if (max <= 0) {
+        throw new IllegalArgumentException("maxQueuedUpdates: " + max + " (expected: > 0)");
+      }
+      this.maxQueuedUpdates = max;
+      return this;
+    }
+
+    /**
+     * Sets the most {@code topic} parameters of one subscription; default {@value
+     * #DEFAULT_MAX_TOPICS}.
+     */
+    public Builder maxTopicsPerSubscription(int max) {
+      if (max <= 0) {
+        throw new IllegalArgumentException("maxTopicsPerSubscription: " + max + " (expected: > 0)");
+      }
+      this.maxTopics = max;
+      return this;
+    }
+
+    /** Returns the hub; opens the on-disk history if one is configured. */
+    public Hub build() {
+      History h = history;
+      if (h == null) {
+        h =
+            historyDir == null
+                ? History.inMemory(historySize, historyMaxAge)
+                : History.onDisk(historyDir, historySize, historyMaxAge);
+      }
+      return new Hub(
+          new HubCore(
+              new HubCore.Config(
+                  publisherKey,
+                  subscriberKey,
+                  anonymous,
+                  cookieName,
+                  Set.copyOf(publishOrigins),
+                  h,
+                  subscriptionEvents,
+                  maxQueuedUpdates,
+                  maxTopics)));
+    }
+  }
+}

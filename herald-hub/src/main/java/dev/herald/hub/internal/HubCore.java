@@ -1,0 +1,263 @@
+package dev.herald.hub.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.herald.hub.History;
+import dev.herald.hub.JwtKey;
+import dev.herald.hub.Update;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's engine room: publishing (ids, history, fan-out), subscribing (authorization, resume),
+ * subscription events and token expiry.
+ *
+ * <p>Publishing is serialised by {@link #publishLock}: an update gets its id, is appended to
+ * history (durably, with an on-disk history) and is offered to every matching subscriber before the
+ * next one starts, so every subscriber sees updates in publication order. Subscribers register
+ * under the same lock, which is what makes resume gapless (see {@link HubSubscriber}).
+ */
+public final class HubCore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HubCore.class);
+
+  /** The topic prefix of subscription events. */
+  public static final String SUBSCRIPTIONS_PREFIX = "/.well-known/mercure/subscriptions";
+
+  /** Every option of a hub, validated by the public builder. */
+  public record Config(
+      @Nullable JwtKey publisherKey,
+      @Nullable JwtKey subscriberKey,
+      boolean anonymous,
+      String cookieName,
+      Set<String> publishOrigins,
+      History history,
+      boolean subscriptionEvents,
+      int maxQueuedUpdates,
+      int maxTopicsPerSubscription) {}
+
+  private final Config config;
+  private final History history;
+  private final Dispatcher dispatcher = new Dispatcher();
+  private final TopicSelectorCache selectors = new TopicSelectorCache();
+  private final Authorization authorization;
+  private final ScheduledExecutorService timers;
+  private final ObjectMapper json =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private final Object publishLock = new Object();
+  private volatile boolean closed;
+
+  public HubCore(Config config) {
+    this.config = config;
+    this.history = config.history();
+    this.authorization =
+        Authorization.of(
+            config.publisherKey(),
+            config.subscriberKey(),
+            config.cookieName(),
+            config.publishOrigins(),
+            config.anonymous());
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "herald-hub-timers");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  Authorization authorization() {
+    return authorization;
+  }
+
+  TopicSelectorCache selectors() {
+    return selectors;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
+  /**
+   * Publishes an update: assigns an id if it has none, stores it, and offers it to every matching
+   * subscriber. Returns the update with its id.
+   *
+   * @throws IllegalStateException if the hub is closed
+   */
+  public Update publish(Update update) {
+    if (closed) {
+      throw new IllegalStateException("hub closed");
+    }
+    Update withId = update.id() == null ? update.withId(Ids.next()) : update;
+    var frame = UpdateFrames.encode(withId);
+    synchronized (publishLock) {
+      long sequence = history.append(withId);
+      dispatcher.dispatch(new HubSubscriber.Delivery(sequence, withId, frame));
+    }
+    return withId;
+  }
+
+  /**
+   * Creates and registers a subscriber. Returns it with the value of the {@code Last-Event-ID}
+   * response header (null when the client asked for none): the id it resumes after, or {@code
+   * earliest} when it gets everything held, or when the id is unknown or trimmed.
+   */
+  Subscription subscribe(
+      List<String> topicSelectors, @Nullable MercureClaims claims, @Nullable String lastEventId) {
+    String subscriberId = Ids.next();
+    List<TopicSelector> compiled = new ArrayList<>();
+    for (String s : topicSelectors) {
+      compiled.add(selectors.get(s));
+    }
+    List<TopicSelector> allowed = new ArrayList<>();
+    if (claims != null && claims.subscribe() != null) {
+      for (String s : claims.subscribe()) {
+        allowed.add(selectors.get(s));
+      }
+    }
+    HubSubscriber[] holder = new HubSubscriber[1];
+    HubSubscriber subscriber =
+        new HubSubscriber(
+            subscriberId,
+            compiled,
+            claims,
+            allowed,
+            history,
+            config.maxQueuedUpdates(),
+            () -> unsubscribed(holder[0]));
+    holder[0] = subscriber;
+    if (config.subscriptionEvents()) {
+      publishSubscriptionEvents(subscriber, true);
+    }
+    String responseId;
+    synchronized (publishLock) {
+      long last = history.lastSequence();
+      long after = last;
+      responseId = null;
+      if (lastEventId != null) {
+        if (lastEventId.equals("earliest")) {
+          after = history.firstSequence() - 1;
+          responseId = "earliest";
+        } else {
+          long sequence = history.sequenceOf(lastEventId);
+          if (sequence >= 0) {
+            after = sequence;
+            responseId = lastEventId;
+          } else {
+            responseId = "earliest";
+          }
+        }
+      }
+      subscriber.replay(after, last);
+      dispatcher.register(subscriber);
+    }
+    scheduleExpiry(subscriber, claims);
+    return new Subscription(subscriber, responseId);
+  }
+
+  /** A registered subscriber and its {@code Last-Event-ID} response header. */
+  record Subscription(HubSubscriber subscriber, @Nullable String lastEventId) {}
+
+  private void scheduleExpiry(HubSubscriber subscriber, @Nullable MercureClaims claims) {
+    if (claims == null || claims.expiresAt() == null) {
+      return;
+    }
+    long delay = Duration.between(Instant.now(), claims.expiresAt()).toMillis();
+    ScheduledFuture<?> unused =
+        timers.schedule(subscriber::expire, Math.max(0, delay), TimeUnit.MILLISECONDS);
+  }
+
+  private void unsubscribed(HubSubscriber subscriber) {
+    dispatcher.unregister(subscriber);
+    if (config.subscriptionEvents() && !closed) {
+      // Not on the caller's thread: it may be inside a publish.
+      timers.execute(() -> publishSubscriptionEvents(subscriber, false));
+    }
+  }
+
+  private void publishSubscriptionEvents(HubSubscriber subscriber, boolean active) {
+    for (TopicSelector selector : subscriber.selectors()) {
+      String topic = subscriptionTopic(selector.text(), subscriber.subscriberId());
+      try {
+        publish(
+            Update.builder(topic)
+                .privateUpdate(true)
+                .data(json.writeValueAsString(subscriptionDocument(subscriber, selector, active)))
+                .build());
+      } catch (Exception e) {
+        LOG.warn("cannot publish subscription event for {}", topic, e);
+      }
+    }
+  }
+
+  Map<String, Object> subscriptionDocument(
+      HubSubscriber subscriber, TopicSelector selector, boolean active) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("@context", "https://mercure.rocks/");
+    doc.put("id", subscriptionTopic(selector.text(), subscriber.subscriberId()));
+    doc.put("type", "Subscription");
+    doc.put("subscriber", subscriber.subscriberId());
+    doc.put("topic", selector.text());
+    doc.put("active", active);
+    if (subscriber.claims() != null && subscriber.claims().payload() != null) {
+      doc.put("payload", subscriber.claims().payload());
+    }
+    return doc;
+  }
+
+  static String subscriptionTopic(String selector, String subscriberId) {
+    return SUBSCRIPTIONS_PREFIX + "/" + queryEscape(selector) + "/" + queryEscape(subscriberId);
+  }
+
+  /** Escapes as Go's {@code url.QueryEscape} does, which Mercure clients expect. */
+  static String queryEscape(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
+  }
+
+  /** Returns the subscribers connected now. */
+  List<HubSubscriber> subscribers() {
+    return List.copyOf(dispatcher.subscribers());
+  }
+
+  /** Returns the number of subscribers connected now. */
+  public int subscriberCount() {
+    return dispatcher.subscriberCount();
+  }
+
+  /** Returns the id of the newest update in history, or {@code earliest} if there is none. */
+  public String lastEventId() {
+    String id = history.lastId();
+    return id == null ? "earliest" : id;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (HubSubscriber subscriber : dispatcher.subscribers()) {
+      subscriber.expire();
+    }
+    timers.shutdownNow();
+    history.close();
+  }
+}

@@ -1,0 +1,299 @@
+package dev.herald.hub.internal;
+
+import dev.herald.hub.History;
+import dev.herald.hub.Update;
+import dev.herald.server.EncodedEvent;
+import dev.herald.server.SlowConsumerException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One subscriber connection: a publisher of encoded updates for one SSE stream, first replaying
+ * history after the client's {@code Last-Event-ID}, then live updates.
+ *
+ * <p>Gapless and duplicate-free: the hub registers the subscriber and reads the history's last
+ * sequence ({@code replayEnd}) under its publish lock, so every update with a sequence up to {@code
+ * replayEnd} is read from history and every later one is offered live. Live updates that arrive
+ * while history is being replayed wait in {@link #live}, bounded by {@code maxQueued}; past it the
+ * subscriber is cut with {@link SlowConsumerException} and can resume.
+ *
+ * <p>Threads: {@link #offer} runs on the publishing thread (under the hub's publish lock); {@link
+ * #request} and {@link #cancel} on the engine's threads. Delivery to the subscriber happens in
+ * {@link #drain()}, entered by one thread at a time ({@link #wip}); its "drain only" fields are
+ * read and written there alone.
+ */
+final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
+  /** History entries read per batch while replaying. */
+  static final int REPLAY_BATCH = 256;
+
+  /** A live update: its sequence, the update and its frame, encoded once for every subscriber. */
+  record Delivery(long sequence, Update update, EncodedEvent frame) {}
+
+  private final String subscriberId;
+  private final List<TopicSelector> selectors;
+  private final @Nullable MercureClaims claims;
+  private final List<TopicSelector> privateSelectors;
+  private final History history;
+  private final int maxQueued;
+  private final Runnable onCancel;
+
+  private final Queue<Delivery> live = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicLong requested = new AtomicLong();
+  private final AtomicInteger wip = new AtomicInteger();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+  private volatile boolean overflow;
+  private volatile boolean expired;
+  private volatile Flow.Subscriber<? super Object> subscriber;
+
+  /**
+   * Whether history is still being replayed. Written by {@link #replay} and then only by the
+   * draining thread; read by {@link #offer}, which leaves replay to the engine's request threads
+   * rather than read history on the publishing thread, under the publish lock.
+   */
+  private volatile boolean replaying;
+
+  // Drain only.
+  private long cursor;
+  private long replayEnd;
+  private final ArrayDeque<History.Entry> replayBatch = new ArrayDeque<>();
+  private boolean done;
+
+  HubSubscriber(
+      String subscriberId,
+      List<TopicSelector> selectors,
+      @Nullable MercureClaims claims,
+      List<TopicSelector> privateSelectors,
+      History history,
+      int maxQueued,
+      Runnable onCancel) {
+    this.subscriberId = subscriberId;
+    this.selectors = List.copyOf(selectors);
+    this.claims = claims;
+    this.privateSelectors = List.copyOf(privateSelectors);
+    this.history = history;
+    this.maxQueued = maxQueued;
+    this.onCancel = onCancel;
+  }
+
+  /**
+   * Sets where replay starts and ends: entries with {@code afterSequence < sequence <= replayEnd}
+   * come from history. Called once, under the hub's publish lock, before any offer.
+   */
+  void replay(long afterSequence, long replayEnd) {
+    this.cursor = afterSequence;
+    this.replayEnd = replayEnd;
+    this.replaying = afterSequence < replayEnd;
+  }
+
+  String subscriberId() {
+    return subscriberId;
+  }
+
+  List<TopicSelector> selectors() {
+    return selectors;
+  }
+
+  @Nullable MercureClaims claims() {
+    return claims;
+  }
+
+  boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  /**
+   * Returns whether this subscriber may receive the update: a topic matches, and it is public or
+   * allowed.
+   */
+  boolean accepts(Update update) {
+    return matchesAny(selectors, update.topics())
+        && (!update.isPrivate() || matchesAny(privateSelectors, update.topics()));
+  }
+
+  private static boolean matchesAny(List<TopicSelector> selectors, List<String> topics) {
+    for (TopicSelector selector : selectors) {
+      for (String topic : topics) {
+        if (selector.matches(topic)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Offers a live update the dispatcher found this subscriber accepts. Publishing thread. */
+  void offer(Delivery delivery) {
+    if (cancelled.get()) {
+      return;
+    }
+    if (queued.incrementAndGet() > maxQueued) {
+      overflow = true;
+      drain();
+      return;
+    }
+    live.add(delivery);
+    if (!replaying) {
+      drain();
+    }
+  }
+
+  /** Ends the stream normally, as when the subscriber's token expires. Any thread. */
+  void expire() {
+    expired = true;
+    drain();
+  }
+
+  // ---- Flow.Publisher / Flow.Subscription ----
+
+  @Override
+  public void subscribe(Flow.Subscriber<? super Object> s) {
+    if (!subscribed.compareAndSet(false, true)) {
+      s.onSubscribe(
+          new Flow.Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
+          });
+      s.onError(new IllegalStateException("a hub subscriber streams to one subscriber only"));
+      return;
+    }
+    subscriber = s;
+    s.onSubscribe(this);
+  }
+
+  @Override
+  public void request(long n) {
+    if (n <= 0) {
+      overflow = true; // §3.9: an illegal request ends the stream
+    } else {
+      requested.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+    }
+    drain();
+  }
+
+  @Override
+  public void cancel() {
+    if (cancelled.compareAndSet(false, true)) {
+      onCancel.run();
+      drain();
+    }
+  }
+
+  // ---- delivery ----
+
+  private void drain() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      Flow.Subscriber<? super Object> s = subscriber;
+      if (s != null && !done) {
+        deliver(s);
+      }
+      if (done || cancelled.get()) {
+        discardLive();
+      }
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private void deliver(Flow.Subscriber<? super Object> s) {
+    if (cancelled.get()) {
+      done = true;
+      return;
+    }
+    if (overflow) {
+      finish();
+      s.onError(new SlowConsumerException("subscriber " + subscriberId + " fell behind"));
+      return;
+    }
+    long r = requested.get();
+    long emitted = 0;
+    while (emitted < r && !cancelled.get()) {
+      Object next = replaying ? nextReplayed() : nextLive();
+      if (next == null) {
+        break;
+      }
+      if (next == Gap.INSTANCE) {
+        finish();
+        s.onError(new SlowConsumerException("history moved past subscriber " + subscriberId));
+        return;
+      }
+      s.onNext(next);
+      emitted++;
+    }
+    if (emitted > 0) {
+      requested.addAndGet(-emitted);
+    }
+    if (expired && !cancelled.get() && !replaying && live.isEmpty()) {
+      finish();
+      s.onComplete();
+    }
+  }
+
+  private void finish() {
+    done = true;
+    if (cancelled.compareAndSet(false, true)) {
+      onCancel.run();
+    }
+  }
+
+  /** Marks a hole in the replay: history was trimmed past this subscriber's position. */
+  private enum Gap {
+    INSTANCE
+  }
+
+  private @Nullable Object nextReplayed() {
+    while (true) {
+      if (replayBatch.isEmpty()) {
+        if (cursor >= replayEnd) {
+          replaying = false;
+          return nextLive();
+        }
+        List<History.Entry> batch = history.readAfter(cursor, REPLAY_BATCH);
+        if (batch.isEmpty() || batch.get(0).sequence() > cursor + 1) {
+          replaying = false;
+          return cursor < replayEnd ? Gap.INSTANCE : nextLive();
+        }
+        replayBatch.addAll(batch);
+      }
+      History.Entry entry = replayBatch.poll();
+      if (entry.sequence() > replayEnd) {
+        replayBatch.clear();
+        replaying = false;
+        return nextLive();
+      }
+      cursor = entry.sequence();
+      if (accepts(entry.update())) {
+        return UpdateFrames.encode(entry.update());
+      }
+    }
+  }
+
+  private @Nullable Object nextLive() {
+    Delivery d = live.poll();
+    if (d == null) {
+      return null;
+    }
+    queued.decrementAndGet();
+    return d.frame();
+  }
+
+  private void discardLive() {
+    while (live.poll() != null) {
+      queued.decrementAndGet();
+    }
+  }
+}

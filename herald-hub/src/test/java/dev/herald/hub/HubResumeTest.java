@@ -1,0 +1,137 @@
+package dev.herald.hub;
+
+import static dev.herald.hub.HubExtension.subscriberToken;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.herald.server.testing.SseRecorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** History and resume: gapless, duplicate-free, observable when an id is lost. */
+class HubResumeTest {
+  private static final String TOPIC = "https://example.com/foos/{id}";
+
+  @RegisterExtension
+  final HubExtension hub =
+      new HubExtension(
+          b -> b.anonymous(true).historySize(5000).maxQueuedUpdates(50_000),
+          s -> s.maxBufferedBytes(64 * 1024));
+
+  private Update publish(String id, String data) {
+    return hub.hub()
+        .publish(Update.builder("https://example.com/foos/" + id).id(id).data(data).build());
+  }
+
+  private SseRecorder resume(String lastEventId) {
+    return SseRecorder.open(hub.subscribeUri(List.of(TOPIC), ""), "Last-Event-ID", lastEventId);
+  }
+
+  @Test
+  void aSubscriberResumingAfterAnIdGetsEverythingAfterItThenLiveUpdates() throws Exception {
+    publish("a", "A");
+    publish("b", "B");
+    publish("c", "C");
+    try (SseRecorder sse = resume("a")) {
+      assertThat(sse.headers().firstValue("Last-Event-ID")).contains("a");
+      assertThat(sse.next().id()).isEqualTo("b");
+      assertThat(sse.next().id()).isEqualTo("c");
+      publish("d", "D");
+      assertThat(sse.next().id()).isEqualTo("d");
+      sse.assertNoMoreEvents();
+    }
+  }
+
+  @Test
+  void queryParametersCarryTheLastEventIdAndTheHeaderWins() throws Exception {
+    publish("a", "A");
+    publish("b", "B");
+    try (SseRecorder sse = SseRecorder.open(hub.subscribeUri(List.of(TOPIC), "lastEventID=a"))) {
+      assertThat(sse.next().id()).isEqualTo("b");
+    }
+    try (SseRecorder sse = SseRecorder.open(hub.subscribeUri(List.of(TOPIC), "Last-Event-ID=a"))) {
+      assertThat(sse.next().id()).isEqualTo("b");
+    }
+    try (SseRecorder sse =
+        SseRecorder.open(hub.subscribeUri(List.of(TOPIC), "lastEventID=a"), "Last-Event-ID", "b")) {
+      assertThat(sse.headers().firstValue("Last-Event-ID")).contains("b");
+      publish("c", "C");
+      assertThat(sse.next().id()).isEqualTo("c");
+    }
+  }
+
+  @Test
+  void earliestReplaysAllHistoryAndAnUnknownIdIsReportedAsEarliest() throws Exception {
+    publish("a", "A");
+    publish("b", "B");
+    try (SseRecorder sse = resume("earliest")) {
+      assertThat(sse.headers().firstValue("Last-Event-ID")).contains("earliest");
+      assertThat(sse.next().id()).isEqualTo("a");
+      assertThat(sse.next().id()).isEqualTo("b");
+    }
+    try (SseRecorder sse = resume("never-published")) {
+      assertThat(sse.headers().firstValue("Last-Event-ID")).contains("earliest");
+      publish("c", "C");
+      assertThat(sse.next().id()).as("nothing replayed, live continues").isEqualTo("c");
+    }
+    try (SseRecorder sse = SseRecorder.open(hub.subscribeUri(List.of(TOPIC), ""))) {
+      assertThat(sse.headers().firstValue("Last-Event-ID")).as("no id asked, none sent").isEmpty();
+    }
+  }
+
+  @Test
+  void resumeIsGaplessAndDuplicateFreeWhilePublishingContinuesAtFullSpeed() throws Exception {
+    int total = 3000;
+    List<String> ids = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> publisher =
+        CompletableFuture.runAsync(
+            () -> {
+              for (int i = 0; i < total; i++) {
+                ids.add(publish("n" + i, "payload " + i).id());
+              }
+            });
+    await().atMost(SseRecorder.TIMEOUT).until(() -> ids.size() > 100);
+    String resumeAfter = ids.get(50);
+    try (SseRecorder sse = resume(resumeAfter)) {
+      publisher.get(60, TimeUnit.SECONDS);
+      List<String> received = new ArrayList<>();
+      for (int i = 51; i < total; i++) {
+        received.add(sse.next().id());
+      }
+      assertThat(received).containsExactlyElementsOf(ids.subList(51, total));
+      sse.assertNoMoreEvents();
+    }
+  }
+
+  @Test
+  void privateHistoryIsFilteredLikeLiveUpdates() throws Exception {
+    publish("a", "public");
+    hub.hub()
+        .publish(
+            Update.builder("https://example.com/foos/p")
+                .id("p")
+                .data("private")
+                .privateUpdate(true)
+                .build());
+    publish("z", "after");
+    try (SseRecorder anonymous = resume("earliest");
+        SseRecorder allowed =
+            SseRecorder.open(
+                hub.subscribeUri(List.of(TOPIC), ""),
+                "Last-Event-ID",
+                "earliest",
+                "Authorization",
+                "Bearer " + subscriberToken("https://example.com/foos/p"))) {
+      assertThat(anonymous.next().id()).isEqualTo("a");
+      assertThat(anonymous.next().id()).isEqualTo("z");
+      assertThat(allowed.next().id()).isEqualTo("a");
+      assertThat(allowed.next().id()).isEqualTo("p");
+      assertThat(allowed.next().id()).isEqualTo("z");
+    }
+  }
+}
