@@ -1,0 +1,52 @@
+package dev.herald.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code herald} command: serves the hub, mints development tokens. */
+@Command(
+    name = "herald",
+    mixinStandardHelpOptions = true,
+    versionProvider = HeraldCommand.Version.class,
+    description = "Real-time push over Server-Sent Events: a Mercure hub on the JVM.",
+    subcommands = {ServeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+public final class HeraldCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code: 0 on success, 2 for invalid options. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code, without exiting. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new HeraldCommand());
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          e.getCommandLine()
+              .getErr()
+              .println(
+                  "herald: "
+                      + e.getMessage()
+                      + " (see '"
+                      + e.getCommandLine().getCommandSpec().qualifiedName()
+                      + " --help')");
+          return 2;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reports the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = HeraldCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"herald " + (v == null ? "development build" : v)};
+    }
+  }
+}

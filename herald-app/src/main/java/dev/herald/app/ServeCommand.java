@@ -1,0 +1,201 @@
+package dev.herald.app;
+
+import ch.qos.logback.classic.LoggerContext;
+import dev.herald.hub.Hub;
+import dev.herald.hub.JwtKey;
+import dev.herald.server.Cors;
+import dev.herald.server.HeraldServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code herald serve}: runs the hub until SIGTERM or Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves a Mercure hub at /.well-known/mercure.",
+      "Every option can also be set with the environment variable shown."
+    })
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--host",
+      defaultValue = "${env:HERALD_HOST:-0.0.0.0}",
+      description = "Address to bind (env HERALD_HOST; default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:HERALD_PORT:-8080}",
+      description = "Port to bind; 0 picks a free one (env HERALD_PORT; default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--jwt-key",
+      defaultValue = "${env:HERALD_JWT_KEY}",
+      description =
+          "HS256 key for publishers' and subscribers' tokens (env HERALD_JWT_KEY). Without any"
+              + " key a development key is generated and printed.")
+  String jwtKey;
+
+  @Option(
+      names = "--publisher-jwt-key",
+      defaultValue = "${env:HERALD_PUBLISHER_JWT_KEY}",
+      description = "HS256 key for publishers' tokens only (env HERALD_PUBLISHER_JWT_KEY).")
+  String publisherKey;
+
+  @Option(
+      names = "--subscriber-jwt-key",
+      defaultValue = "${env:HERALD_SUBSCRIBER_JWT_KEY}",
+      description = "HS256 key for subscribers' tokens only (env HERALD_SUBSCRIBER_JWT_KEY).")
+  String subscriberKey;
+
+  @Option(
+      names = "--anonymous",
+      defaultValue = "${env:HERALD_ANONYMOUS:-false}",
+      description =
+          "Accept subscribers without a token (public updates only) (env HERALD_ANONYMOUS).")
+  boolean anonymous;
+
+  @Option(
+      names = "--heartbeat",
+      converter = DurationConverter.class,
+      defaultValue = "${env:HERALD_HEARTBEAT:-15s}",
+      description =
+          "Comment sent on silent streams after this long; 0 = off (env HERALD_HEARTBEAT; default ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
+  @Option(
+      names = "--history-size",
+      defaultValue = "${env:HERALD_HISTORY_SIZE:-10000}",
+      description =
+          "Updates kept for resume with Last-Event-ID (env HERALD_HISTORY_SIZE; default ${DEFAULT-VALUE}).")
+  int historySize;
+
+  @Option(
+      names = "--history-max-age",
+      converter = DurationConverter.class,
+      defaultValue = "${env:HERALD_HISTORY_MAX_AGE:-0}",
+      description = "Longest time updates are kept; 0 = no limit (env HERALD_HISTORY_MAX_AGE).")
+  Duration historyMaxAge;
+
+  @Option(
+      names = "--history-dir",
+      defaultValue = "${env:HERALD_HISTORY_DIR}",
+      description = "Keep history on disk here, across restarts (env HERALD_HISTORY_DIR).")
+  Path historyDir;
+
+  @Option(
+      names = "--cors-origin",
+      split = ",",
+      defaultValue = "${env:HERALD_CORS_ORIGIN}",
+      description =
+          "Origin allowed to call the hub from a browser, with credentials (repeatable; env HERALD_CORS_ORIGIN, comma-separated).")
+  List<String> corsOrigins = new ArrayList<>();
+
+  @Option(
+      names = "--subscriptions",
+      defaultValue = "${env:HERALD_SUBSCRIPTIONS:-false}",
+      description =
+          "Publish subscription events and serve the subscriptions API (env HERALD_SUBSCRIPTIONS).")
+  boolean subscriptions;
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    String pubKey = publisherKey != null ? publisherKey : jwtKey;
+    String subKey = subscriberKey != null ? subscriberKey : jwtKey;
+    if (pubKey == null && subKey == null) {
+      String dev = DevTokens.randomKey();
+      pubKey = dev;
+      subKey = dev;
+      System.out.println("Development JWT key (not for production): " + dev);
+      System.out.println(
+          "Development token (publish and subscribe to everything): "
+              + DevTokens.mint(dev, List.of("*"), List.of("*"), "dev", null));
+    }
+    Hub hub =
+        Hub.builder()
+            .publisherKey(key("--publisher-jwt-key", pubKey))
+            .subscriberKey(key("--subscriber-jwt-key", subKey))
+            .anonymous(anonymous)
+            .historySize(historySize)
+            .historyMaxAge(historyMaxAge)
+            .historyDir(historyDir)
+            .subscriptionEvents(subscriptions)
+            .build();
+    HeraldServer.Builder builder =
+        HeraldServer.builder().host(host).port(port).heartbeat(heartbeat);
+    List<String> origins = corsOrigins.stream().filter(o -> !o.isBlank()).toList();
+    if (!origins.isEmpty()) {
+      builder.cors(
+          Cors.allowOrigins(origins.toArray(String[]::new)).allowCredentials(true).build());
+    }
+    HeraldServer server = hub.install(builder).build();
+    try {
+      server.start();
+    } catch (IllegalStateException e) {
+      hub.close();
+      System.err.println("herald: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("stopping");
+                  server.stop(Duration.ofSeconds(10));
+                  hub.close();
+                  LOG.info("stopped");
+                  stopped.countDown();
+                  if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+                    ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+                  }
+                  // A clean stop on SIGTERM exits with 0, not the JVM's 143.
+                  Runtime.getRuntime().halt(0);
+                },
+                "herald-shutdown"));
+    String shownHost = host.equals("0.0.0.0") ? "localhost" : host;
+    LOG.info("hub at http://{}:{}{}", shownHost, server.port(), Hub.PATH);
+    System.out.println("Herald listening on http://" + shownHost + ":" + server.port());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private void validate() {
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0..65535)");
+    }
+    if (historySize < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--history-size: " + historySize + " (expected: >= 0)");
+    }
+  }
+
+  private JwtKey key(String option, String secret) {
+    if (secret == null) {
+      return null;
+    }
+    try {
+      return JwtKey.hmac(secret);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.herald.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code herald token}: mints a JWT for development. */
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    description = "Mints an HS256 JWT for publishers and subscribers (for development).")
+final class TokenCommand implements Callable<Integer> {
+  @Option(
+      names = "--jwt-key",
+      defaultValue = "${env:HERALD_JWT_KEY}",
+      description = "HS256 key to sign with (env HERALD_JWT_KEY).")
+  String key;
+
+  @Option(
+      names = "--publish",
+      description = "Topic selector the token may publish to (repeatable; * for all).")
+  List<String> publish = new ArrayList<>();
+
+  @Option(
+      names = "--subscribe",
+      description = "Topic selector the token may receive private updates of (repeatable).")
+  List<String> subscribe = new ArrayList<>();
+
+  @Option(names = "--subject", description = "The token's subject (sub claim).")
+  String subject;
+
+  @Option(
+      names = "--expires-in",
+      converter = DurationConverter.class,
+      description = "Lifetime, e.g. 1h; default: no expiry.")
+  Duration expiresIn;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (key == null || key.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--jwt-key (or HERALD_JWT_KEY) is required");
+    }
+    System.out.println(DevTokens.mint(key, publish, subscribe, subject, expiresIn));
+    return 0;
+  }
+}
