@@ -5,6 +5,9 @@ import dev.herald.hub.Hub;
 import dev.herald.hub.JwtKey;
 import dev.herald.server.Cors;
 import dev.herald.server.HeraldServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +68,30 @@ final class ServeCommand implements Callable<Integer> {
   String subscriberKey;
 
   @Option(
+      names = "--jwt-public-key",
+      defaultValue = "${env:HERALD_JWT_PUBLIC_KEY}",
+      description =
+          "PEM file of an RSA public key (RS*/PS* tokens) for publishers and subscribers"
+              + " (env HERALD_JWT_PUBLIC_KEY).")
+  Path jwtPublicKey;
+
+  @Option(
+      names = "--jwks",
+      defaultValue = "${env:HERALD_JWKS}",
+      description =
+          "JWK Set URL (http/https) or file for publishers and subscribers (env HERALD_JWKS).")
+  String jwks;
+
+  @Option(
+      names = "--publish-origin",
+      split = ",",
+      defaultValue = "${env:HERALD_PUBLISH_ORIGIN}",
+      description =
+          "Origin allowed to publish with a cookie token; * for any (repeatable; env"
+              + " HERALD_PUBLISH_ORIGIN).")
+  List<String> publishOrigins = new ArrayList<>();
+
+  @Option(
       names = "--anonymous",
       defaultValue = "${env:HERALD_ANONYMOUS:-false}",
       description =
@@ -119,7 +146,8 @@ final class ServeCommand implements Callable<Integer> {
     validate();
     String pubKey = publisherKey != null ? publisherKey : jwtKey;
     String subKey = subscriberKey != null ? subscriberKey : jwtKey;
-    if (pubKey == null && subKey == null) {
+    JwtKey shared = sharedKey();
+    if (pubKey == null && subKey == null && shared == null) {
       String dev = DevTokens.randomKey();
       pubKey = dev;
       subKey = dev;
@@ -130,8 +158,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     Hub hub =
         Hub.builder()
-            .publisherKey(key("--publisher-jwt-key", pubKey))
-            .subscriberKey(key("--subscriber-jwt-key", subKey))
+            .publisherKey(pubKey != null ? key("--publisher-jwt-key", pubKey) : shared)
+            .subscriberKey(subKey != null ? key("--subscriber-jwt-key", subKey) : shared)
+            .publishOrigins(
+                publishOrigins.stream().filter(o -> !o.isBlank()).toArray(String[]::new))
             .anonymous(anonymous)
             .historySize(historySize)
             .historyMaxAge(historyMaxAge)
@@ -186,6 +216,28 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--history-size: " + historySize + " (expected: >= 0)");
     }
+  }
+
+  /** Returns the key from --jwt-public-key or --jwks, or null; both at once is an error. */
+  private JwtKey sharedKey() {
+    if (jwtPublicKey != null && jwks != null) {
+      throw new ParameterException(spec.commandLine(), "--jwt-public-key and --jwks: choose one");
+    }
+    try {
+      if (jwtPublicKey != null) {
+        return JwtKey.rsaPublicKeyPem(Files.readString(jwtPublicKey));
+      }
+      if (jwks != null) {
+        return jwks.startsWith("http://") || jwks.startsWith("https://")
+            ? JwtKey.jwks(URI.create(jwks))
+            : JwtKey.jwks(Path.of(jwks));
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          (jwtPublicKey != null ? "--jwt-public-key" : "--jwks") + ": " + e.getMessage());
+    }
+    return null;
   }
 
   private JwtKey key(String option, String secret) {
