@@ -7,7 +7,7 @@ import dev.herald.server.testing.HttpReader;
 import dev.herald.server.testing.HttpReader.RawResponse;
 import dev.herald.server.testing.RawHttp;
 import dev.herald.server.testing.ServerExtension;
-import dev.herald.server.testing.SseClient;
+import dev.herald.server.testing.SseRecorder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -44,11 +44,11 @@ class BadInputTest {
                   .get("/search", r -> String.join(",", r.queryAll("q")))
                   .get("/jobs/:id", r -> "job " + r.pathParam("id")));
 
-  private SseClient bystander;
+  private SseRecorder bystander;
 
   @BeforeEach
   void openABystanderStream() throws Exception {
-    bystander = SseClient.open(server.uri("/ticks"));
+    bystander = SseRecorder.open(server.uri("/ticks"));
     assertThat(bystander.status()).isEqualTo(200);
     bystander.next();
   }

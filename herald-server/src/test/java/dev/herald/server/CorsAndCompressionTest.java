@@ -6,7 +6,7 @@ import dev.herald.server.testing.HttpReader;
 import dev.herald.server.testing.HttpReader.RawResponse;
 import dev.herald.server.testing.RawHttp;
 import dev.herald.server.testing.ServerExtension;
-import dev.herald.server.testing.SseClient;
+import dev.herald.server.testing.SseRecorder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ class CorsAndCompressionTest {
 
   @Test
   void aStreamFromAnAllowedOriginCarriesTheAllowHeaders() throws Exception {
-    try (SseClient sse = SseClient.open(server.uri("/events"), "Origin", APP)) {
+    try (SseRecorder sse = SseRecorder.open(server.uri("/events"), "Origin", APP)) {
       assertThat(sse.status()).isEqualTo(200);
       assertThat(sse.headers().allValues("Access-Control-Allow-Origin")).containsExactly(APP);
       assertThat(sse.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
@@ -91,7 +91,7 @@ class CorsAndCompressionTest {
 
   @Test
   void aStreamFromAnotherOriginCarriesNoAllowOrigin() throws Exception {
-    try (SseClient sse = SseClient.open(server.uri("/events"), "Origin", EVIL)) {
+    try (SseRecorder sse = SseRecorder.open(server.uri("/events"), "Origin", EVIL)) {
       assertThat(sse.status()).isEqualTo(200);
       assertThat(sse.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
       assertThat(sse.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
@@ -191,7 +191,7 @@ class CorsAndCompressionTest {
 
   @Test
   void aStreamThroughTheJdkClientWithGzipAcceptedArrivesAsPlainEvents() throws Exception {
-    try (SseClient sse = SseClient.open(server.uri("/events"), "Accept-Encoding", "gzip")) {
+    try (SseRecorder sse = SseRecorder.open(server.uri("/events"), "Accept-Encoding", "gzip")) {
       assertThat(sse.headers().firstValue("Content-Encoding")).isEmpty();
       assertThat(sse.next(Duration.ofSeconds(10)).dataString()).isEqualTo("first");
     }

@@ -9,7 +9,7 @@ import dev.herald.server.testing.HttpReader;
 import dev.herald.server.testing.HttpReader.RawResponse;
 import dev.herald.server.testing.RawHttp;
 import dev.herald.server.testing.ServerExtension;
-import dev.herald.server.testing.SseClient;
+import dev.herald.server.testing.SseRecorder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -129,7 +129,7 @@ class HttpRoutesTest {
     assertThat(send("GET", "/jobs/a%2Fb", null).body()).isEqualTo("job a/b");
     assertThat(send("GET", "/jobs/caf%C3%A9", null).body()).isEqualTo("job café");
     assertThat(send("GET", "/jobs/1+1", null).body()).isEqualTo("job 1+1");
-    try (SseClient events = SseClient.open(server.uri("/jobs/x%20y%2Fz/events"))) {
+    try (SseRecorder events = SseRecorder.open(server.uri("/jobs/x%20y%2Fz/events"))) {
       assertThat(events.next().dataString()).isEqualTo("events of x y/z");
     }
   }
@@ -285,7 +285,7 @@ class HttpRoutesTest {
           "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
               + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
               + "POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz");
-      await().atMost(SseClient.TIMEOUT).until(() -> slow.get() != null);
+      await().atMost(SseRecorder.TIMEOUT).until(() -> slow.get() != null);
       slow.get().complete("slow one");
 
       assertThat(reader.response().bodyText()).isEqualTo("slow one");
@@ -353,7 +353,7 @@ class HttpRoutesTest {
       raw.send("GET /finite HTTP/1.1\r\nHost: x\r\n\r\n");
       RawResponse head = reader.head();
       assertThat(head.status()).isEqualTo(200);
-      await().atMost(SseClient.TIMEOUT).until(() -> finite.get() != null);
+      await().atMost(SseRecorder.TIMEOUT).until(() -> finite.get() != null);
       finite.get().tryEmitNext("one");
       assertThat(new String(reader.chunk(), java.nio.charset.StandardCharsets.UTF_8))
           .isEqualTo("data: one\n\n");

@@ -15,9 +15,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens an SSE stream with the JDK client and records what arrives: the response head, each event,
@@ -32,6 +35,8 @@ public final class SseRecorder implements AutoCloseable {
 
   private final BlockingQueue<MessageEvent> events = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
+  private final AtomicInteger eventCount = new AtomicInteger();
+  private final AtomicInteger commentCount = new AtomicInteger();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final CompletableFuture<HttpResponse<Void>> response;
   private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
@@ -44,11 +49,13 @@ public final class SseRecorder implements AutoCloseable {
                 new SseListener() {
                   @Override
                   public void onEvent(MessageEvent event) {
+                    eventCount.incrementAndGet();
                     events.add(event);
                   }
 
                   @Override
                   public void onComment(String comment) {
+                    commentCount.incrementAndGet();
                     comments.add(comment);
                   }
                 });
@@ -117,9 +124,24 @@ public final class SseRecorder implements AutoCloseable {
 
   /** Waits for the next event; fails if none arrives in time. */
   public MessageEvent next() throws InterruptedException {
-    MessageEvent event = events.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    assertThat(event).as("an event within %s", TIMEOUT).isNotNull();
+    return next(TIMEOUT);
+  }
+
+  /** Waits for the next event; fails if none arrives within the timeout. */
+  public MessageEvent next(Duration timeout) throws InterruptedException {
+    MessageEvent event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(event).as("an event within %s", timeout).isNotNull();
     return event;
+  }
+
+  /** Returns how many events arrived so far, taken or not. */
+  public int eventsReceived() {
+    return eventCount.get();
+  }
+
+  /** Returns how many comments arrived so far, taken or not. */
+  public int commentsReceived() {
+    return commentCount.get();
   }
 
   /** Waits for the next comment; fails if none arrives in time. */
@@ -129,9 +151,24 @@ public final class SseRecorder implements AutoCloseable {
     return comment;
   }
 
-  /** Waits for the body to end normally. */
+  /** Waits for the body to end normally; fails if it ends abruptly or not in time. */
   public void awaitEnd() throws Exception {
     ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits for the body to end, normally or not, and returns whether it ended normally; fails if it
+   * does not end in time.
+   */
+  public boolean awaitTermination() throws InterruptedException {
+    try {
+      ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return false;
+    } catch (TimeoutException e) {
+      throw new AssertionError("the stream did not end within " + TIMEOUT, e);
+    }
   }
 
   /** Returns whether the body ended, normally or not. */
