@@ -11,6 +11,15 @@ import picocli.CommandLine;
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
+    Duration d = parse(value);
+    if (d.isNegative()) {
+      throw new CommandLine.TypeConversionException(
+          "invalid duration '" + value + "' (expected: not negative)");
+    }
+    return d;
+  }
+
+  private static Duration parse(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {
       if (v.equals("0")) {

@@ -144,30 +144,39 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
-    String pubKey = publisherKey != null ? publisherKey : jwtKey;
-    String subKey = subscriberKey != null ? subscriberKey : jwtKey;
     JwtKey shared = sharedKey();
-    if (pubKey == null && subKey == null && shared == null) {
-      String dev = DevTokens.randomKey();
-      pubKey = dev;
-      subKey = dev;
-      System.out.println("Development JWT key (not for production): " + dev);
-      System.out.println(
-          "Development token (publish and subscribe to everything): "
-              + DevTokens.mint(dev, List.of("*"), List.of("*"), "dev", null));
+    JwtKey pub =
+        hmacKey(
+            publisherKey != null ? "--publisher-jwt-key" : "--jwt-key",
+            publisherKey != null ? publisherKey : jwtKey);
+    JwtKey sub =
+        hmacKey(
+            subscriberKey != null ? "--subscriber-jwt-key" : "--jwt-key",
+            subscriberKey != null ? subscriberKey : jwtKey);
+    String devKey = null;
+    if (pub == null && sub == null && shared == null) {
+      devKey = DevTokens.randomKey();
+      pub = JwtKey.hmac(devKey);
+      sub = pub;
     }
-    Hub hub =
-        Hub.builder()
-            .publisherKey(pubKey != null ? key("--publisher-jwt-key", pubKey) : shared)
-            .subscriberKey(subKey != null ? key("--subscriber-jwt-key", subKey) : shared)
-            .publishOrigins(
-                publishOrigins.stream().filter(o -> !o.isBlank()).toArray(String[]::new))
-            .anonymous(anonymous)
-            .historySize(historySize)
-            .historyMaxAge(historyMaxAge)
-            .historyDir(historyDir)
-            .subscriptionEvents(subscriptions)
-            .build();
+    Hub hub;
+    try {
+      hub =
+          Hub.builder()
+              .publisherKey(pub != null ? pub : shared)
+              .subscriberKey(sub != null ? sub : shared)
+              .publishOrigins(
+                  publishOrigins.stream().filter(o -> !o.isBlank()).toArray(String[]::new))
+              .anonymous(anonymous)
+              .historySize(historySize)
+              .historyMaxAge(historyMaxAge)
+              .historyDir(historyDir)
+              .subscriptionEvents(subscriptions)
+              .build();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      System.err.println("herald: " + e.getMessage());
+      return 1;
+    }
     HeraldServer.Builder builder =
         HeraldServer.builder().host(host).port(port).heartbeat(heartbeat);
     List<String> origins = corsOrigins.stream().filter(o -> !o.isBlank()).toList();
@@ -182,6 +191,12 @@ final class ServeCommand implements Callable<Integer> {
       hub.close();
       System.err.println("herald: " + e.getMessage());
       return 1;
+    }
+    if (devKey != null) {
+      System.out.println("Development JWT key (not for production): " + devKey);
+      System.out.println(
+          "Development token (publish and subscribe to everything): "
+              + DevTokens.mint(devKey, List.of("*"), List.of("*"), "dev", null));
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -240,7 +255,7 @@ final class ServeCommand implements Callable<Integer> {
     return null;
   }
 
-  private JwtKey key(String option, String secret) {
+  private JwtKey hmacKey(String option, String secret) {
     if (secret == null) {
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.herald.app;
 
+import dev.herald.hub.JwtKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,11 @@ final class TokenCommand implements Callable<Integer> {
   public Integer call() {
     if (key == null || key.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--jwt-key (or HERALD_JWT_KEY) is required");
+    }
+    try {
+      JwtKey.hmac(key); // the hub's own rules for a key: refuse here what it would refuse
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--jwt-key: " + e.getMessage());
     }
     System.out.println(DevTokens.mint(key, publish, subscribe, subject, expiresIn));
     return 0;
