@@ -63,7 +63,8 @@ public final class Hub implements AutoCloseable {
    * returns, the update is in history (on disk, with an on-disk history) and has been handed to
    * every matching subscriber.
    *
-   * @throws IllegalStateException if the hub is closed
+   * @throws IllegalStateException if the hub is closed, or the history cannot store the update
+   *     (then it is not delivered either, and may be published again with the same id)
    */
   public Update publish(Update update) {
     return core.publish(Objects.requireNonNull(update, "update"));

@@ -14,9 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The hub's HTTP routes: subscribe, publish and the active subscriptions API. */
 public final class HubRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(HubRoutes.class);
+
   /** The hub's path, fixed by the protocol. */
   public static final String PATH = "/.well-known/mercure";
 
@@ -116,7 +120,15 @@ public final class HubRoutes {
             "topics under " + HubCore.SUBSCRIPTIONS_PREFIX + " are the hub's");
       }
     }
-    Update published = hub.publish(update.build());
+    Update published;
+    try {
+      published = hub.publish(update.build());
+    } catch (IllegalStateException e) {
+      // Not stored, so not acknowledged: the publisher may retry with the same id.
+      LOG.warn("publish refused: {}", e.getMessage());
+      throw new HttpStatusException(503, "hub unavailable, try again", e)
+          .header("Retry-After", "1");
+    }
     return Response.builder(200)
         .header("Content-Type", "text/plain; charset=utf-8")
         .body(published.id())

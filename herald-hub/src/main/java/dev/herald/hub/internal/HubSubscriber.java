@@ -262,7 +262,14 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
           replaying = false;
           return nextLive();
         }
-        List<History.Entry> batch = history.readAfter(cursor, REPLAY_BATCH);
+        List<History.Entry> batch;
+        try {
+          batch = history.readAfter(cursor, REPLAY_BATCH);
+        } catch (RuntimeException e) {
+          // A closed or failing store: end this stream; the client resumes when it is back.
+          replaying = false;
+          return Gap.INSTANCE;
+        }
         if (batch.isEmpty() || batch.get(0).sequence() > cursor + 1) {
           replaying = false;
           return cursor < replayEnd ? Gap.INSTANCE : nextLive();
