@@ -61,7 +61,8 @@ public final class Hub implements AutoCloseable {
   /**
    * Publishes an update and returns it with its id (generated when it had none). When this method
    * returns, the update is in history (on disk, with an on-disk history) and has been handed to
-   * every matching subscriber.
+   * every matching subscriber. An update whose id is still in history is acknowledged without being
+   * published twice, so a publisher that retries with its own id cannot duplicate it.
    *
    * @throws IllegalStateException if the hub is closed, or the history cannot store the update
    *     (then it is not delivered either, and may be published again with the same id)

@@ -109,6 +109,20 @@ class HubResumeTest {
   }
 
   @Test
+  void publishingAnIdAgainIsAcknowledgedButDeliveredOnce() throws Exception {
+    try (SseRecorder sse = SseRecorder.open(hub.subscribeUri(List.of(TOPIC), ""))) {
+      await().atMost(SseRecorder.TIMEOUT).until(() -> hub.hub().subscriberCount() == 1);
+      assertThat(hub.publish("https://example.com/foos/r", "first", "id", "retry-1"))
+          .isEqualTo("retry-1");
+      assertThat(hub.publish("https://example.com/foos/r", "first", "id", "retry-1"))
+          .isEqualTo("retry-1");
+      publish("after", "marker");
+      assertThat(sse.next().id()).isEqualTo("retry-1");
+      assertThat(sse.next().id()).isEqualTo("after");
+    }
+  }
+
+  @Test
   void privateHistoryIsFilteredLikeLiveUpdates() throws Exception {
     publish("a", "public");
     hub.hub()

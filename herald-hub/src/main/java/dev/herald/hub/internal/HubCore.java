@@ -98,7 +98,9 @@ public final class HubCore implements AutoCloseable {
 
   /**
    * Publishes an update: assigns an id if it has none, stores it, and offers it to every matching
-   * subscriber. Returns the update with its id.
+   * subscriber. Returns the update with its id. An update whose id is still in history was
+   * published before: it is acknowledged again but not stored or delivered twice, so publishers
+   * retry safely by resending their own id.
    *
    * @throws IllegalStateException if the hub is closed
    */
@@ -109,6 +111,10 @@ public final class HubCore implements AutoCloseable {
     Update withId = update.id() == null ? update.withId(Ids.next()) : update;
     var frame = UpdateFrames.encode(withId);
     synchronized (publishLock) {
+      if (update.id() != null && history.sequenceOf(update.id()) >= 0) {
+        // Already published (a publisher retrying after a lost answer): acknowledge, once.
+        return withId;
+      }
       long sequence = history.append(withId);
       dispatcher.dispatch(new HubSubscriber.Delivery(sequence, withId, frame));
     }
