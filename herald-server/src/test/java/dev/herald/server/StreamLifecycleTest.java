@@ -194,9 +194,12 @@ class StreamLifecycleTest {
       }
       assertThat(server.server().streamCount()).isZero();
       assertThat(server.server().connectionCount()).isZero();
-      forever.awaitTermination();
-      silent.awaitTermination();
-      hotStream.awaitTermination();
+      for (SseRecorder stream : new SseRecorder[] {forever, silent, hotStream}) {
+        assertThat(stream.nextRetry())
+            .as("a randomised reconnection hint, so clients do not all return at once")
+            .isBetween(1_000L, 5_000L);
+        stream.awaitEnd();
+      }
     }
   }
 

@@ -22,12 +22,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +55,15 @@ import org.slf4j.LoggerFactory;
  */
 final class SseStream implements Flow.Subscriber<Object> {
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
+
+  /** The shortest reconnection time hinted to clients when the server stops: {@value} ms. */
+  static final long MIN_STOP_RETRY_MILLIS = 1_000;
+
+  /** The longest reconnection time hinted to clients when the server stops: {@value} ms. */
+  static final long MAX_STOP_RETRY_MILLIS = 5_000;
+
+  /** The event size the first request allows for: {@value} bytes. */
+  static final int LARGE_EVENT = 256 * 1024;
 
   /** Largest number of events requested ahead of the socket. */
   static final int MAX_WINDOW = 64;
@@ -137,9 +148,12 @@ final class SseStream implements Flow.Subscriber<Object> {
       demand.cancel();
       return;
     }
-    // One event first: its size tells how many more fit in the buffer bound.
-    outstanding.set(1);
-    demand.requestNow(1);
+    // A few events first, as many as fit the bound even if each is large; their size then tells
+    // how many more fit. More than one, so that a timer source (Flux.interval) has slack before
+    // the first refill arrives.
+    long first = initialDemand(server.config().maxBufferedBytes());
+    outstanding.set(first);
+    demand.requestNow(first);
   }
 
   @Override
@@ -355,11 +369,16 @@ final class SseStream implements Flow.Subscriber<Object> {
     replenish();
   }
 
+  /** Returns the first request: one event per {@value #LARGE_EVENT} bytes of the bound, 1 to 4. */
+  static long initialDemand(int maxBufferedBytes) {
+    return Math.max(1, Math.min(4, maxBufferedBytes / LARGE_EVENT));
+  }
+
   /**
    * Requests more events while the socket keeps up: at most {@link #MAX_WINDOW} ahead, and only as
-   * many as fit in half the buffer bound at the average event size seen so far; one at a time until
-   * the first event shows how large they are. Runs on the event loop, after each drain, each
-   * completed write and each change of writability.
+   * many as fit in half the buffer bound at the average event size seen so far; a few (see {@link
+   * #initialDemand}) until the first event shows how large they are. Runs on the event loop, after
+   * each drain, each completed write and each change of writability.
    */
   private void replenish() {
     if (cancelled.get() || terminal != null || state != State.OPEN || !channel.isWritable()) {
@@ -368,7 +387,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     long outstandingNow = outstanding.get();
     long window;
     if (averageEventSize == 0) {
-      window = 1;
+      window = initialDemand(server.config().maxBufferedBytes());
     } else {
       long budget =
           server.config().maxBufferedBytes() / 2 - queuedBytes.get() - channelPendingBytes();
@@ -409,6 +428,8 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
     if (reason instanceof Throwable) {
       ctx.write(new DefaultHttpContent(errorFrame((Throwable) reason)), ctx.voidPromise());
+    } else if (reason == Stop.SERVER_STOP) {
+      ctx.write(new DefaultHttpContent(stopFrame()), ctx.voidPromise());
     }
     boolean closeAfter =
         reason == Stop.SERVER_STOP || reason instanceof Throwable || !owner.keepAlive();
@@ -416,6 +437,18 @@ final class SseStream implements Flow.Subscriber<Object> {
         .addListener(
             closeAfter ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     owner.streamEnded(closeAfter);
+  }
+
+  /**
+   * Returns the last frame of a stream the server ends because it stops: a {@code retry:} hint
+   * between {@link #MIN_STOP_RETRY_MILLIS} and {@link #MAX_STOP_RETRY_MILLIS}, chosen at random so
+   * that the clients of a restarting server do not all reconnect at the same moment.
+   */
+  private ByteBuf stopFrame() {
+    long millis =
+        ThreadLocalRandom.current().nextLong(MIN_STOP_RETRY_MILLIS, MAX_STOP_RETRY_MILLIS + 1);
+    MessageEvent frame = MessageEvent.builder().retry(Duration.ofMillis(millis)).build();
+    return ByteBufUtil.writeUtf8(channel.alloc(), server.encode(frame));
   }
 
   private ByteBuf errorFrame(Throwable error) {

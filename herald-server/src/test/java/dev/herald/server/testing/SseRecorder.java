@@ -15,11 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +35,7 @@ public final class SseRecorder implements AutoCloseable {
   private final BlockingQueue<String> comments = new LinkedBlockingQueue<>();
   private final AtomicInteger eventCount = new AtomicInteger();
   private final AtomicInteger commentCount = new AtomicInteger();
+  private final BlockingQueue<Long> retries = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final CompletableFuture<HttpResponse<Void>> response;
   private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
@@ -51,6 +50,11 @@ public final class SseRecorder implements AutoCloseable {
                   public void onEvent(MessageEvent event) {
                     eventCount.incrementAndGet();
                     events.add(event);
+                  }
+
+                  @Override
+                  public void onRetry(long millis) {
+                    retries.add(millis);
                   }
 
                   @Override
@@ -134,6 +138,13 @@ public final class SseRecorder implements AutoCloseable {
     return event;
   }
 
+  /** Waits for the next {@code retry:} field; fails if none arrives in time. */
+  public long nextRetry() throws InterruptedException {
+    Long millis = retries.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(millis).as("a retry field within %s", TIMEOUT).isNotNull();
+    return millis;
+  }
+
   /** Returns how many events arrived so far, taken or not. */
   public int eventsReceived() {
     return eventCount.get();
@@ -154,21 +165,6 @@ public final class SseRecorder implements AutoCloseable {
   /** Waits for the body to end normally; fails if it ends abruptly or not in time. */
   public void awaitEnd() throws Exception {
     ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  /**
-   * Waits for the body to end, normally or not, and returns whether it ended normally; fails if it
-   * does not end in time.
-   */
-  public boolean awaitTermination() throws InterruptedException {
-    try {
-      ended.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      return true;
-    } catch (ExecutionException e) {
-      return false;
-    } catch (TimeoutException e) {
-      throw new AssertionError("the stream did not end within " + TIMEOUT, e);
-    }
   }
 
   /** Returns whether the body ended, normally or not. */
