@@ -11,6 +11,8 @@ package dev.herald.server;
  *   <li>a {@link String} ({@code 200}, {@code text/plain; charset=utf-8});
  *   <li>a {@code byte[]} ({@code 200}, {@code application/octet-stream});
  *   <li>{@code null} ({@code 204 No Content});
+ *   <li>a {@link StreamableFile}: a download from a file, an input stream or a publisher of bytes,
+ *       with ranges, conditional requests and a bounded amount of memory;
  *   <li>a {@link java.util.concurrent.CompletionStage} of any of these, for asynchronous work;
  *   <li>any other object, written as JSON with {@code 200}.
  * </ul>

@@ -3,6 +3,7 @@ package dev.herald.server.internal;
 import dev.herald.server.EventStream;
 import dev.herald.server.Guard;
 import dev.herald.server.HttpStatusException;
+import dev.herald.server.StreamableFile;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -221,7 +222,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (route.isSse()) {
         whenReady(route.sseHandler().stream(request), result -> subscribe(result, request));
       } else {
-        whenReady(route.handler().handle(request), this::complete);
+        whenReady(route.handler().handle(request), result -> complete(result, request));
       }
     } catch (Throwable t) {
       fail(t);
@@ -251,7 +252,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void complete(Object result) {
+  private void complete(Object result, DefaultRequest request) {
+    if (result instanceof StreamableFile) {
+      FileResponder.serve(this, ctx, executor, version, request, (StreamableFile) result);
+      return;
+    }
     FullHttpResponse response = Responses.from(version, result, server.config().objectMapper());
     inEventLoop(() -> respond(response), response::release);
   }

@@ -7,7 +7,8 @@ import io.netty.handler.codec.http.HttpResponse;
 
 /**
  * Compresses single responses of at least 1 KiB with gzip or deflate when the client accepts it,
- * and never an event stream: a compressor buffers, and a buffered event arrives late.
+ * and never an event stream: a compressor buffers, and a buffered event arrives late. Nor a
+ * download ({@link DownloadHead}): its length, ranges and zero-copy body go out as they are.
  */
 final class StreamAwareCompressor extends HttpContentCompressor {
   StreamAwareCompressor() {
@@ -16,6 +17,9 @@ final class StreamAwareCompressor extends HttpContentCompressor {
 
   @Override
   protected Result beginEncode(HttpResponse response, String acceptEncoding) throws Exception {
+    if (response instanceof DownloadHead) {
+      return null;
+    }
     String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
     if (type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
       return null;
