@@ -170,6 +170,20 @@ class HubProtocolTest {
   }
 
   @Test
+  void aSubscriberMatchedBySeveralSelectorsAndTopicsReceivesTheUpdateOnce() throws Exception {
+    try (SseRecorder sse =
+        subscribe("https://example.com/x", "https://example.com/{any}", "https://example.com/y")) {
+      awaitSubscribers(1);
+      Map<String, List<String>> both =
+          form("topic", "https://example.com/x", "topic", "https://example.com/y", "data", "once");
+      assertThat(hub.post(publisherToken("*"), both).statusCode()).isEqualTo(200);
+      hub.publish("https://example.com/x", "marker");
+      assertThat(sse.next().dataString()).isEqualTo("once");
+      assertThat(sse.next().dataString()).isEqualTo("marker");
+    }
+  }
+
+  @Test
   void privateUpdatesReachOnlySubscribersWhoseTokenAllowsOneOfTheirTopics() throws Exception {
     String reviews = "http://example.com/reviews/{id}";
     try (SseRecorder allowed =

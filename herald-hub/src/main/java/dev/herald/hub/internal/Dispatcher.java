@@ -78,23 +78,48 @@ final class Dispatcher {
   /** Offers the delivery to every subscriber that accepts it, each once. */
   void dispatch(HubSubscriber.Delivery delivery) {
     Update update = delivery.update();
-    Set<HubSubscriber> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+    // Most updates match one group (one exact topic, or one template): offer to it directly. Only
+    // when several groups match can one subscriber be in more than one, and need de-duplicating.
+    Set<HubSubscriber> single = null;
+    Set<HubSubscriber> merged = null;
     for (String topic : update.topics()) {
       Set<HubSubscriber> set = exact.get(topic);
       if (set != null) {
-        targets.addAll(set);
+        if (single == null) {
+          single = set;
+        } else {
+          merged = merge(merged, single, set);
+        }
       }
     }
     for (Group group : patterns.values()) {
       if (matchesAny(group.selector(), update.topics())) {
-        targets.addAll(group.subscribers());
+        if (single == null) {
+          single = group.subscribers();
+        } else {
+          merged = merge(merged, single, group.subscribers());
+        }
       }
+    }
+    Set<HubSubscriber> targets = merged != null ? merged : single;
+    if (targets == null) {
+      return;
     }
     for (HubSubscriber subscriber : targets) {
       if (!update.isPrivate() || subscriber.accepts(update)) {
         subscriber.offer(delivery);
       }
     }
+  }
+
+  private static Set<HubSubscriber> merge(
+      Set<HubSubscriber> merged, Set<HubSubscriber> first, Set<HubSubscriber> more) {
+    if (merged == null) {
+      merged = Collections.newSetFromMap(new IdentityHashMap<>());
+      merged.addAll(first);
+    }
+    merged.addAll(more);
+    return merged;
   }
 
   private static boolean matchesAny(TopicSelector selector, List<String> topics) {

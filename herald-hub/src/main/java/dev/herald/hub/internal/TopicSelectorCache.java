@@ -1,5 +1,6 @@
 package dev.herald.hub.internal;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * selectors take no lock.
  *
  * <p>Bounding is deliberately simple: when a new selector arrives and the cache already holds
- * {@link #maxSize()} entries, the cache is emptied first. Concurrent insertions may overshoot the
- * bound by at most the number of inserting threads. Selectors handed out stay valid after eviction;
- * only the compilation work is shared.
+ * {@link #maxSize()} entries, about a tenth of them are evicted first. Concurrent insertions may
+ * overshoot the bound by at most the number of inserting threads. Selectors handed out stay valid
+ * after eviction; only the compilation work is shared.
  */
 public final class TopicSelectorCache {
   /** The default bound, {@value}, used by {@link #TopicSelectorCache()}. */
@@ -49,6 +50,19 @@ public final class TopicSelectorCache {
   }
 
   /** Returns the compiled form of {@code selector}, compiling and caching it if needed. */
+  /**
+   * Removes about a tenth of the entries, in the map's iteration order, so that a working set a
+   * little larger than the bound costs a few recompilations rather than emptying the whole cache.
+   */
+  private void evictSome() {
+    int toRemove = Math.max(1, maxSize / 10);
+    Iterator<String> keys = selectors.keySet().iterator();
+    while (toRemove-- > 0 && keys.hasNext()) {
+      keys.next();
+      keys.remove();
+    }
+  }
+
   public TopicSelector get(String selector) {
     Objects.requireNonNull(selector, "selector");
     TopicSelector cached = selectors.get(selector);
@@ -57,7 +71,7 @@ public final class TopicSelectorCache {
     }
     TopicSelector compiled = TopicSelector.of(selector);
     if (selectors.size() >= maxSize) {
-      selectors.clear();
+      evictSome();
     }
     TopicSelector raced = selectors.putIfAbsent(selector, compiled);
     return raced != null ? raced : compiled;
