@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.testing.SseRecorder;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -154,6 +155,17 @@ public final class HubExtension implements BeforeEachCallback, AfterEachCallback
           "publish failed: " + response.statusCode() + " " + response.body());
     }
     return response.body();
+  }
+
+  /** Publishes through the Java API to {@code https://example.com/foos/<id>}, with that id. */
+  public Update publishFoo(String id, String data) {
+    return hub.publish(Update.builder("https://example.com/foos/" + id).id(id).data(data).build());
+  }
+
+  /** Subscribes to {@code https://example.com/foos/{id}} with a {@code Last-Event-ID} header. */
+  public SseRecorder resumeFoos(String lastEventId) {
+    return SseRecorder.open(
+        subscribeUri(List.of("https://example.com/foos/{id}"), ""), "Last-Event-ID", lastEventId);
   }
 
   public HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {

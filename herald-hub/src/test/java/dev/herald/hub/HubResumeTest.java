@@ -24,12 +24,11 @@ class HubResumeTest {
           s -> s.maxBufferedBytes(64 * 1024));
 
   private Update publish(String id, String data) {
-    return hub.hub()
-        .publish(Update.builder("https://example.com/foos/" + id).id(id).data(data).build());
+    return hub.publishFoo(id, data);
   }
 
   private SseRecorder resume(String lastEventId) {
-    return SseRecorder.open(hub.subscribeUri(List.of(TOPIC), ""), "Last-Event-ID", lastEventId);
+    return hub.resumeFoos(lastEventId);
   }
 
   @Test
