@@ -1,6 +1,7 @@
 package dev.herald.examples;
 
 import dev.herald.server.HeraldServer;
+import dev.herald.server.SignedLinks;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -17,7 +18,10 @@ import java.util.Objects;
  *       update} with ids and {@code retry};
  *   <li>{@code GET /notifications/me} and {@code POST /notifications/:userId}: per-user
  *       notifications behind a bearer JWT (HS256);
- *   <li>{@code POST /tasks} and {@code GET /tasks/:id/progress}: a task's progress, 0 to 100.
+ *   <li>{@code POST /tasks} and {@code GET /tasks/:id/progress}: a task's progress, 0 to 100;
+ *   <li>{@code POST /jobs}, {@code GET /jobs/:id/events} and {@code GET /jobs/:id/export}: the
+ *       lesson's jobs: progress events, and a one-million-row CSV generated as it is sent, reached
+ *       through the signed link {@code POST /jobs} answers with.
  * </ul>
  *
  * <p>The services live as long as this object; adding it to two builders makes the two servers
@@ -30,6 +34,7 @@ public final class Examples {
   private final NotificationsService notifications;
   private final TaskService tasks;
   private final PageController page;
+  private final SignedLinks exportLinks;
 
   private Examples(ExamplesConfig config) {
     this.jwtGuard = new JwtGuard(config.jwtKey());
@@ -38,6 +43,7 @@ public final class Examples {
     this.notifications = new NotificationsService();
     this.tasks = new TaskService(config.taskStep(), config.taskRetention());
     this.page = new PageController();
+    this.exportLinks = SignedLinks.create(config.jwtKey());
   }
 
   /** Returns the examples for the configuration. */
@@ -56,7 +62,8 @@ public final class Examples {
         .controller(interval)
         .controller(feed)
         .controller(new NotificationsController(notifications))
-        .controller(new TasksController(tasks));
+        .controller(new TasksController(tasks))
+        .controller(new JobsController(tasks, exportLinks));
   }
 
   /** Returns a bearer token for the user, signed with the configured key, valid until the time. */

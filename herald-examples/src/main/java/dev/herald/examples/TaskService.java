@@ -92,6 +92,11 @@ final class TaskService {
   }
 
   /** Returns the number of tasks kept now. */
+  /** Returns whether a task with this id is known (running, or finished and still retained). */
+  boolean contains(String taskId) {
+    return tasks.containsKey(taskId);
+  }
+
   int size() {
     return tasks.size();
   }
