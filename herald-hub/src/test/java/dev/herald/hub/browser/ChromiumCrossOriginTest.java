@@ -3,9 +3,7 @@ package dev.herald.hub.browser;
 import static dev.herald.hub.HubExtension.PUBLISHER_KEY;
 import static dev.herald.hub.HubExtension.SUBSCRIBER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.hub.History;
@@ -29,14 +27,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.TestAbortedException;
 
 /**
  * A page on one origin subscribes, in a real headless Chromium, to a hub on another origin that
@@ -69,7 +63,6 @@ import org.opentest4j.TestAbortedException;
 class ChromiumCrossOriginTest {
   private static final String ALICE = "https://example.com/users/alice/notifications";
   private static final String COOKIE = "mercureAuthorization";
-  private static final String NO_CHROMIUM = "no chromium on the PATH (apt-get install chromium)";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BrowserPage page = new BrowserPage();
@@ -84,35 +77,13 @@ class ChromiumCrossOriginTest {
   private HeraldServer hubServer;
   private Chromium browser;
 
-  @RegisterExtension
-  final TestExecutionExceptionHandler chromiumLogOnFailure =
-      (context, failure) -> {
-        if (browser == null || failure instanceof TestAbortedException) {
-          throw failure;
-        }
-        throw new AssertionError(failure.getMessage() + "\n" + browser.logTail(), failure);
-      };
+  @RegisterExtension final ChromiumRequirement chromium = new ChromiumRequirement(() -> browser);
 
   @TempDir Path chromiumDir;
 
-  private String testName;
-
-  /** Fails the class on CI, which installs Chromium: there a missing one is a broken set-up. */
-  @BeforeAll
-  static void chromiumIsInstalledOnCi() {
-    if ("true".equals(System.getenv("CI")) && Chromium.executable().isEmpty()) {
-      fail(NO_CHROMIUM + ": CI installs it, so the browser tests must run there");
-    }
-  }
-
-  /**
-   * Starts the page server, then the hub's, whose CORS allow-list names the page server's port.
-   * Skips the test without Chromium (per test, as {@link ChromiumEventSourceTest} explains).
-   */
+  /** Starts the page server, then the hub's, whose CORS allow-list names the page server's port. */
   @BeforeEach
-  void start(TestInfo info) {
-    assumeTrue(Chromium.executable().isPresent(), NO_CHROMIUM + ": skipping the browser test");
-    testName = info.getTestMethod().orElseThrow().getName();
+  void start() {
     HeraldServer.Builder pageServer = HeraldServer.builder().host("127.0.0.1").port(0);
     page.install(pageServer);
     pages = pageServer.build().start();
@@ -294,7 +265,7 @@ class ChromiumCrossOriginTest {
 
   /** Starts Chromium on {@code cross-origin.html} of the origin, with a fresh profile. */
   private void open(String origin, String moreQuery) throws IOException {
-    Path log = Path.of("target", "chromium", getClass().getSimpleName() + "-" + testName + ".log");
+    Path log = chromium.logFile();
     URI uri =
         URI.create(
             origin

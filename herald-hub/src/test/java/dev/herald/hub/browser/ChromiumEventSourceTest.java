@@ -3,9 +3,7 @@ package dev.herald.hub.browser;
 import static dev.herald.hub.HubExtension.SUBSCRIBER_KEY;
 import static dev.herald.hub.HubExtension.subscriberToken;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.herald.hub.HubExtension;
 import java.io.IOException;
@@ -20,14 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.TestAbortedException;
 
 /**
  * Browser code written for Mercure, run unchanged in a real headless Chromium against Herald's hub:
@@ -45,45 +38,17 @@ import org.opentest4j.TestAbortedException;
  */
 class ChromiumEventSourceTest {
   private static final String BOOKS = "https://example.com/books/{id}";
-  private static final String NO_CHROMIUM = "no chromium on the PATH (apt-get install chromium)";
 
   private Chromium browser;
 
   final BrowserPage page = new BrowserPage();
 
+  @RegisterExtension final ChromiumRequirement chromium = new ChromiumRequirement(() -> browser);
+
   @RegisterExtension
   final HubExtension hub = new HubExtension(b -> b.anonymous(true), page::install);
 
-  @RegisterExtension
-  final TestExecutionExceptionHandler chromiumLogOnFailure =
-      (context, failure) -> {
-        if (browser == null || failure instanceof TestAbortedException) {
-          throw failure;
-        }
-        throw new AssertionError(failure.getMessage() + "\n" + browser.logTail(), failure);
-      };
-
   @TempDir Path chromiumDir;
-
-  private String testName;
-
-  /** Fails the class on CI, which installs Chromium: there a missing one is a broken set-up. */
-  @BeforeAll
-  static void chromiumIsInstalledOnCi() {
-    if ("true".equals(System.getenv("CI")) && Chromium.executable().isEmpty()) {
-      fail(NO_CHROMIUM + ": CI installs it, so the browser tests must run there");
-    }
-  }
-
-  /**
-   * Skips each test without Chromium. Per test rather than in {@code @BeforeAll}, because Surefire
-   * reports a class skipped there as zero tests run, without the reason.
-   */
-  @BeforeEach
-  void chromiumIsInstalled(TestInfo info) {
-    assumeTrue(Chromium.executable().isPresent(), NO_CHROMIUM + ": skipping the browser test");
-    testName = info.getTestMethod().orElseThrow().getName();
-  }
 
   /** Kills the browser after every test, passed or failed, before the hub's server stops. */
   @AfterEach
@@ -236,7 +201,7 @@ class ChromiumEventSourceTest {
 
   /** Starts Chromium on one of the pages, with a fresh profile; {@link #closeBrowser} kills it. */
   private void open(String pageAndQuery) throws IOException {
-    Path log = Path.of("target", "chromium", getClass().getSimpleName() + "-" + testName + ".log");
+    Path log = chromium.logFile();
     browser =
         Chromium.open(
             Chromium.executable().orElseThrow(),
