@@ -29,6 +29,7 @@ case "${1:-}" in
 esac
 
 # --- settings (environment) -------------------------------------------------------------------
+HERALD_JAR=herald-app/target/herald.jar
 RUNS=${RUNS:-3}
 SERVERS=${SERVERS:-herald nestjs webflux}
 SCENARIOS=${SCENARIOS:-fanout saturate idle big}
@@ -52,6 +53,8 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:-}
+# The load tool's command; its arguments follow (`bench fanout ...`). Override only to test this script.
+LOAD_TOOL=${LOAD_TOOL:-java $LOAD_JAVA_OPTS -jar $HERALD_JAR}
 BUILD=${BUILD:-1}
 MVN_FLAGS=${MVN_FLAGS:-}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
@@ -62,7 +65,6 @@ DATE=$(date -u +%F)
 OUT=${OUT:-docs/benchmarks/peers-$DATE.md}
 RESULTS=${RESULTS:-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
 
-HERALD_JAR=herald-app/target/herald.jar
 NEST_DIR=bench/peers/nestjs
 WEBFLUX_POM=bench/peers/spring-webflux/pom.xml
 WEBFLUX_JAR=bench/peers/spring-webflux/target/peer-webflux.jar
@@ -289,7 +291,8 @@ smoke() {
 
 # --- the comparison -----------------------------------------------------------------------------
 require_load_tool() {
-  java -jar "$HERALD_JAR" --help 2>&1 | grep -Eq '^ +bench ' ||
+  # shellcheck disable=SC2086
+  $LOAD_TOOL --help 2>&1 | grep -Eq '^ +bench ' ||
     die "this build of $HERALD_JAR has no 'bench' command (the load tool, herald-load); build a branch that has it"
 }
 
@@ -345,7 +348,7 @@ run_one() {
   limit=$(($(scenario_seconds "$scenario") + RUN_SLACK))
   log "$scenario run $run/$RUNS: $server (pid $SERVER_PID), load tool for at most ${limit}s"
   # shellcheck disable=SC2086
-  timeout --kill-after=10 "$limit" taskset -c "$LOAD_CPU" java $LOAD_JAVA_OPTS -jar "$HERALD_JAR" $args \
+  timeout --kill-after=10 "$limit" taskset -c "$LOAD_CPU" $LOAD_TOOL $args \
     >"$base.load.log" 2>&1 || rc=$?
   stop_server
   if ((rc != 0)) || [[ ! -s $base.json ]]; then
@@ -449,7 +452,7 @@ report() {
   mkdir -p "$(dirname "$OUT")"
   local json="${OUT%.md}.json"
   jq -s . "$RESULTS/all.jsonl" >"$json"
-  local s label cpu h_cpu dps h_dps rss h_rss lost n
+  local s label cpu h_cpu dps h_dps rss h_rss lossy
   h_cpu=$(median fanout herald .serverCpuMicrosPerDelivery)
   h_dps=$(median saturate herald .deliveriesPerSecond)
   h_rss=$(median idle herald .rssPerConnectionBytes)
@@ -472,7 +475,7 @@ report() {
     echo "  $COMMAND_LINE"
     echo '```'
     echo
-    echo "Each run: \`taskset -c $LOAD_CPU java -jar $HERALD_JAR $(load_args fanout PID FILE)\` (fan-out; the other"
+    echo "Each run: \`taskset -c $LOAD_CPU $LOAD_TOOL $(load_args fanout PID FILE)\` (fan-out; the other"
     echo "scenarios likewise, \`bench saturate\` and \`bench idle\`). Herald: \`serve --host 127.0.0.1 --port $PORT --anonymous"
     echo "--jwt-key KEY\`; the peers ignore the publisher's token."
     echo
@@ -516,7 +519,9 @@ report() {
       for s in $SERVERS; do
         label=$(server_label "$s")
         dps=$(median saturate "$s" .deliveriesPerSecond)
-        echo "| $label | $(runs_ok saturate "$s")/$RUNS | $(num "$dps") | $(num "$(median saturate "$s" .published)")" \
+        lossy=""
+        [[ $(total saturate "$s" .lost) =~ ^0?$ ]] || lossy=" (with loss: does not count)"
+        echo "| $label | $(runs_ok saturate "$s")/$RUNS | $(num "$dps")$lossy | $(num "$(median saturate "$s" .published)")" \
           "| $(num "$(total saturate "$s" .lost)") | $(num "$(total saturate "$s" .duplicated)")" \
           "| $(num "$(median saturate "$s" .latencyMicros.p99)" 0.001 2)" \
           "| $(num "$(median saturate "$s" .serverCpuMicrosPerDelivery)" 1 2) | $(ratio "$h_dps" "$dps") |"
