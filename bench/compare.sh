@@ -7,7 +7,7 @@
 #
 # Each server runs pinned to one core (taskset -c SERVER_CPU), the load tool to another
 # (taskset -c LOAD_CPU), a fresh server process for every run, RUNS runs, medians reported.
-# Every setting below is an environment variable, e.g. a quick run:
+# Every setting is an environment variable (list in bench/README.md), e.g. a quick run:
 #   RUNS=1 DURATION=5s WARMUP=1s IDLE_CONNECTIONS=500 BIG_FANOUT=0 bench/compare.sh
 set -euo pipefail
 
