@@ -107,7 +107,7 @@ seconds() {
 
 check_tools() {
   local t
-  for t in curl taskset jq java node npm; do
+  for t in curl taskset jq java node npm unzip; do
     command -v "$t" >/dev/null 2>&1 ||
       die "$t not found (Debian: apt-get install ${t/taskset/util-linux}; node/npm: nodejs npm)"
   done
@@ -291,8 +291,10 @@ smoke() {
 
 # --- the comparison -----------------------------------------------------------------------------
 require_load_tool() {
+  local help
   # shellcheck disable=SC2086
-  $LOAD_TOOL --help 2>&1 | grep -Eq '^ +bench ' ||
+  help=$($LOAD_TOOL --help 2>&1 || true)
+  grep -Eq '^ +bench ' <<<"$help" ||
     die "this build of $HERALD_JAR has no 'bench' command (the load tool, herald-load); build a branch that has it"
 }
 
@@ -331,7 +333,7 @@ scenario_servers() {
   if [[ $1 == big ]]; then
     local s
     for s in $SERVERS; do
-      [[ " $BIG_SERVERS " == *" $s "* ]] && echo "$s"
+      if [[ " $BIG_SERVERS " == *" $s "* ]]; then echo "$s"; fi
     done
   else
     echo "$SERVERS"
@@ -428,6 +430,18 @@ at_least() {
   awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b ? "met" : "missed") }'
 }
 
+# Prints the verdict on "a / b >= min with zero loss": met, missed or n/a.
+verdict() {
+  local lost=${1:-} a=${2:-} b=${3:-} min=$4
+  if [[ -z $lost || -z $a || -z $b ]]; then
+    echo "n/a"
+  elif [[ $lost != 0 ]]; then
+    echo "missed (loss)"
+  else
+    at_least "$(awk -v a="$a" -v b="$b" 'BEGIN { print (b == 0 ? 0 : a / b) }')" "$min"
+  fi
+}
+
 versions() {
   local java_version boot webflux reactor netty nest rxjs express
   java_version=$(java -version 2>&1 | sed -n '2p')
@@ -441,9 +455,9 @@ versions() {
   fi
   if [[ " $SERVERS " == *" webflux "* ]]; then
     boot=$(unzip -p "$WEBFLUX_JAR" META-INF/MANIFEST.MF | tr -d '\r' | sed -n 's/^Spring-Boot-Version: //p')
-    webflux=$(unzip -l "$WEBFLUX_JAR" | grep -o 'spring-webflux-[0-9][^/]*\.jar' | sed 's/spring-webflux-//; s/\.jar//' | head -1)
-    reactor=$(unzip -l "$WEBFLUX_JAR" | grep -o 'reactor-core-[0-9][^/]*\.jar' | sed 's/reactor-core-//; s/\.jar//' | head -1)
-    netty=$(unzip -l "$WEBFLUX_JAR" | grep -o 'reactor-netty-http-[0-9][^/]*\.jar' | sed 's/reactor-netty-http-//; s/\.jar//' | head -1)
+    webflux=$(unzip -l "$WEBFLUX_JAR" | grep -o 'spring-webflux-[0-9][^/]*\.jar' | sed 's/spring-webflux-//; s/\.jar//' | head -1 || true)
+    reactor=$(unzip -l "$WEBFLUX_JAR" | grep -o 'reactor-core-[0-9][^/]*\.jar' | sed 's/reactor-core-//; s/\.jar//' | head -1 || true)
+    netty=$(unzip -l "$WEBFLUX_JAR" | grep -o 'reactor-netty-http-[0-9][^/]*\.jar' | sed 's/reactor-netty-http-//; s/\.jar//' | head -1 || true)
     echo "| Spring WebFlux | Spring Boot $boot, Spring Framework $webflux, Reactor Core $reactor, Reactor Netty $netty |"
   fi
 }
@@ -483,7 +497,7 @@ report() {
     echo
     echo "| | |"
     echo "|---|---|"
-    echo "| CPU | $(lscpu | sed -n 's/^Model name: *//p' | head -1), \`nproc\` $(nproc) |"
+    echo "| CPU | $(lscpu | sed -n 's/^Model name: *//p' | head -1 || true), \`nproc\` $(nproc) |"
     echo "| memory | $(free -h | awk '/^Mem:/ { print $2 " total, " $7 " available" }') |"
     echo "| kernel | $(uname -sr) |"
     echo "| load average (1, 5, 15 min) | $LOAD_BEFORE before, $LOAD_AFTER after |"
@@ -568,24 +582,28 @@ report() {
     if [[ " $SERVERS " == *" nestjs "* ]]; then
       n_cpu=$(median fanout nestjs .serverCpuMicrosPerDelivery)
       echo "| CPU/event ≤ 1/3 of NestJS's, zero loss | NestJS/Herald $(ratio "$n_cpu" "$h_cpu"), Herald lost $(num "$lost_h") |" \
-        "$(if [[ $lost_h == 0 ]]; then at_least "$(awk -v a="${n_cpu:-0}" -v b="${h_cpu:-1}" 'BEGIN { print a / b }')" 3; else echo missed; fi) |"
+        "$(verdict "$lost_h" "$n_cpu" "$h_cpu" 3) |"
       n_dps=$(median saturate nestjs .deliveriesPerSecond)
-      echo "| saturation ≥ 3× NestJS's | Herald/NestJS $(ratio "$h_dps" "$n_dps"), Herald lost $(num "$(total saturate herald .lost)") |" \
-        "$(if [[ $(total saturate herald .lost) == 0 ]]; then at_least "$(awk -v a="${h_dps:-0}" -v b="${n_dps:-1}" 'BEGIN { print a / b }')" 3; else echo missed; fi) |"
+      if [[ " $SCENARIOS " == *" saturate "* ]]; then
+        echo "| saturation ≥ 3× NestJS's | Herald/NestJS $(ratio "$h_dps" "$n_dps"), Herald lost $(num "$(total saturate herald .lost)") |" \
+          "$(verdict "$(total saturate herald .lost)" "$h_dps" "$n_dps" 3) |"
+      fi
     fi
     if [[ " $SERVERS " == *" webflux "* ]]; then
       w_cpu=$(median fanout webflux .serverCpuMicrosPerDelivery)
       echo "| CPU/event ≤ 1/2 of Spring WebFlux's, zero loss | WebFlux/Herald $(ratio "$w_cpu" "$h_cpu"), Herald lost $(num "$lost_h") |" \
-        "$(if [[ $lost_h == 0 ]]; then at_least "$(awk -v a="${w_cpu:-0}" -v b="${h_cpu:-1}" 'BEGIN { print a / b }')" 2; else echo missed; fi) |"
+        "$(verdict "$lost_h" "$w_cpu" "$h_cpu" 2) |"
     fi
     if [[ $BIG_FANOUT == 1 && " $SCENARIOS " == *" big "* ]]; then
       p99=$(median big herald .latencyMicros.p99)
       big_lost=$(total big herald .lost)
       echo "| $BIG_SUBSCRIBERS × $BIG_RATE/s, zero loss, p99 ≤ 50 ms | lost $(num "$big_lost"), p99 $(num "$p99" 0.001 2) ms |" \
-        "$(if [[ $big_lost == 0 && -n $p99 ]]; then at_least 50000 "$p99"; else echo missed; fi) |"
+        "$(verdict "$big_lost" 50000 "$p99" 1) |"
     fi
-    echo "| ≤ 8 KiB RSS per idle connection (at 15,000) | $(num "$h_rss") bytes at $IDLE_CONNECTIONS |" \
-      "$(at_least 8192 "$h_rss")$([[ $IDLE_CONNECTIONS -lt 15000 ]] && echo ' (fewer connections than the target)') |"
+    if [[ " $SCENARIOS " == *" idle "* ]]; then
+      echo "| ≤ 8 KiB RSS per idle connection (at 15,000) | $(num "$h_rss") bytes at $IDLE_CONNECTIONS |" \
+        "$(at_least 8192 "$h_rss")$(if [[ -n $h_rss && $IDLE_CONNECTIONS -lt 15000 ]]; then echo ' (fewer connections than the target)'; fi) |"
+    fi
   } >"$OUT"
   log "wrote $OUT and $json (run logs: $RESULTS)"
   cat "$OUT"
