@@ -69,6 +69,10 @@ final class AccessLog extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof HttpResponse && ((HttpResponse) msg).status().code() < 200) {
+      ctx.write(msg, promise); // 100 Continue: the response comes after
+      return;
+    }
     if (msg instanceof HttpResponse) {
       current = waiting.poll();
       if (current == null) {

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the open connections, in total and per client address, and refuses a connection past
@@ -50,14 +51,15 @@ final class ConnectionLimiter {
 
   /**
    * Counts a new connection from the address, or refuses it; an accepted connection must be {@link
-   * #release released} once when it closes.
+   * #release released} once when it closes. A null address (not an IP connection) counts only
+   * toward the total.
    */
-  Verdict acquire(InetAddress address) {
+  Verdict acquire(@Nullable InetAddress address) {
     if (total.incrementAndGet() > maxConnections && maxConnections > 0) {
       total.decrementAndGet();
       return Verdict.TOO_MANY;
     }
-    if (maxPerAddress > 0) {
+    if (maxPerAddress > 0 && address != null) {
       boolean[] refused = {false};
       perAddress.compute(
           address,
@@ -78,9 +80,9 @@ final class ConnectionLimiter {
   }
 
   /** Forgets a connection {@link #acquire} accepted. */
-  void release(InetAddress address) {
+  void release(@Nullable InetAddress address) {
     total.decrementAndGet();
-    if (maxPerAddress > 0) {
+    if (maxPerAddress > 0 && address != null) {
       perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
   }

@@ -126,7 +126,8 @@ public final class NettyServer implements ServerContext {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       channels.add(ch);
-                      InetAddress address = ch.remoteAddress().getAddress();
+                      InetSocketAddress remote = ch.remoteAddress();
+                      InetAddress address = remote == null ? null : remote.getAddress();
                       ConnectionLimiter.Verdict verdict = limiter.acquire(address);
                       if (verdict == ConnectionLimiter.Verdict.ACCEPTED) {
                         ch.closeFuture().addListener(f -> limiter.release(address));
