@@ -141,16 +141,17 @@ class ServerLimitsTest {
     try (HeraldServer server =
         start(
             b ->
-                b.writeTimeout(Duration.ofSeconds(1))
+                b.writeTimeout(Duration.ofSeconds(2))
                     .get(
                         "/endless",
                         r -> StreamableFile.of(new Endless(produced, sourceClosed), 1L << 40)))) {
       try (RawHttp raw = new RawHttp(server.port())) {
         raw.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n");
         InputStream in = raw.socket().getInputStream();
-        long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         long read = 0;
-        // four timeouts of reading 32 KiB every 10 ms: throttled, but never stalled. (What the
+        // two and a half timeouts of reading 32 KiB every 10 ms: throttled, but never stalled.
+        // (What the
         // server sees as progress is what the kernel takes from its send buffer, which wakes the
         // writer only when a third of it is free; so the client must drain that per timeout.)
         for (int i = 0; i < 1000 && System.nanoTime() < end; i++) {
