@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.server.testing.RawHttp;
+import dev.herald.server.testing.SseRecorder;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -244,6 +245,37 @@ class ServeOperationsTest {
     HttpResponse<String> tooFast = herald.post(token, TOPIC, "second");
     assertThat(tooFast.statusCode()).isEqualTo(429);
     assertThat(tooFast.headers().firstValue("Retry-After")).hasValue("60");
+  }
+
+  @Test
+  void streamIdleTimeoutAndHeaderSizeFromTheCommandLineAreEnforced() throws Exception {
+    HeraldProcess herald =
+        start(
+            Map.of(),
+            "serve",
+            "--port",
+            "0",
+            "--jwt-key",
+            Tokens.KEY,
+            "--anonymous",
+            "--stream-idle-timeout",
+            "300ms",
+            "--max-header-size",
+            "1KiB");
+    herald.awaitListening();
+
+    SseRecorder idle = SseRecorder.open(herald.subscribeUri(TOPIC));
+    try {
+      assertThat(idle.status()).isEqualTo(200);
+      idle.awaitEnd(); // bounded by SseRecorder.TIMEOUT; no update ever comes
+      assertThat(idle.eventsReceived()).isZero();
+    } finally {
+      idle.close();
+    }
+    try (RawHttp raw = new RawHttp(herald.port())) {
+      raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(2048) + "\r\n\r\n");
+      assertThat(raw.readUntilClose()).startsWith("HTTP/1.1 431");
+    }
   }
 
   private static HttpResponse<String> get(HeraldProcess herald, String path) throws Exception {
