@@ -307,13 +307,18 @@ final class ServeCommand implements Callable<Integer> {
             + " write timeout %s, publish rate %s, access log %s",
         historySize,
         historyDir == null ? " in memory" : " on disk",
-        heartbeat,
+        shown(heartbeat),
         anonymous,
         maxConnections,
         maxConnectionsPerAddress,
-        writeTimeout,
+        shown(writeTimeout),
         publishRate > 0 ? publishRate + "/s (burst " + burst() + ")" : "unlimited",
         accessLog ? "on" : "off");
+  }
+
+  /** Returns a duration as {@code 15s}, {@code 1m30s}, {@code 0.5s}, or {@code off}. */
+  private static String shown(Duration d) {
+    return d.isZero() ? "off" : d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   private int burst() {
