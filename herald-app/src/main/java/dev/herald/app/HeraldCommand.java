@@ -1,5 +1,6 @@
 package dev.herald.app;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,14 @@ public final class HeraldCommand implements Runnable {
 
   /** Runs the command line and returns its exit code, without exiting. */
   public static int run(String... args) {
+    return run(System.getenv(), args);
+  }
+
+  /**
+   * Runs the command line with these environment variables (for {@code HERALD_*} and {@code
+   * HERALD_CONFIG}) and returns its exit code.
+   */
+  static int run(Map<String, String> env, String... args) {
     CommandLine cli = new CommandLine(new HeraldCommand());
     cli.setParameterExceptionHandler(
         (e, a) -> {
@@ -28,12 +37,39 @@ public final class HeraldCommand implements Runnable {
               .println(
                   "herald: "
                       + e.getMessage()
+                      + origin(e)
                       + " (see '"
                       + e.getCommandLine().getCommandSpec().qualifiedName()
                       + " --help')");
           return 2;
         });
+    try {
+      ConfigDefaults.install(cli.getSubcommands().get("serve"), env, args);
+    } catch (ConfigDefaults.ConfigException e) {
+      cli.getErr().println("herald: " + e.getMessage());
+      return 2;
+    }
     return cli.execute(args);
+  }
+
+  /** Returns where an invalid value came from, when not from a flag: " (from …)", or "". */
+  private static String origin(CommandLine.ParameterException e) {
+    CommandLine.IDefaultValueProvider provider =
+        e.getCommandLine().getCommandSpec().defaultValueProvider();
+    if (provider instanceof ConfigDefaults
+        && e.getArgSpec() instanceof CommandLine.Model.OptionSpec) {
+      String origin =
+          ((ConfigDefaults) provider).origin((CommandLine.Model.OptionSpec) e.getArgSpec());
+      boolean flag =
+          e.getCommandLine().getParseResult() != null
+              && e.getCommandLine()
+                  .getParseResult()
+                  .hasMatchedOption((CommandLine.Model.OptionSpec) e.getArgSpec());
+      if (origin != null && !flag) {
+        return " (from " + origin + ")";
+      }
+    }
+    return "";
   }
 
   @Override

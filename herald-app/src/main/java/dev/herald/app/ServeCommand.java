@@ -12,8 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -28,118 +31,174 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Serves a Mercure hub at /.well-known/mercure.",
-      "Every option can also be set with the environment variable shown."
+      "Each option can also be set with the environment variable shown under it, or in the"
+          + " configuration file (key = option name without dashes); a flag beats the"
+          + " environment, which beats the file."
     })
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--host",
-      defaultValue = "${env:HERALD_HOST:-0.0.0.0}",
-      description = "Address to bind (env HERALD_HOST; default ${DEFAULT-VALUE}).")
+  @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to bind.")
   String host;
 
   @Option(
       names = "--port",
-      defaultValue = "${env:HERALD_PORT:-8080}",
-      description = "Port to bind; 0 picks a free one (env HERALD_PORT; default ${DEFAULT-VALUE}).")
+      defaultValue = "8080",
+      description = "Port to bind; 0 picks a free one.")
   int port;
 
   @Option(
       names = "--jwt-key",
-      defaultValue = "${env:HERALD_JWT_KEY}",
       description =
-          "HS256 key for publishers' and subscribers' tokens (env HERALD_JWT_KEY). Without any"
+          "HS256 key for publishers' and subscribers' tokens. Without any"
               + " key a development key is generated and printed.")
   String jwtKey;
 
-  @Option(
-      names = "--publisher-jwt-key",
-      defaultValue = "${env:HERALD_PUBLISHER_JWT_KEY}",
-      description = "HS256 key for publishers' tokens only (env HERALD_PUBLISHER_JWT_KEY).")
+  @Option(names = "--publisher-jwt-key", description = "HS256 key for publishers' tokens only.")
   String publisherKey;
 
-  @Option(
-      names = "--subscriber-jwt-key",
-      defaultValue = "${env:HERALD_SUBSCRIBER_JWT_KEY}",
-      description = "HS256 key for subscribers' tokens only (env HERALD_SUBSCRIBER_JWT_KEY).")
+  @Option(names = "--subscriber-jwt-key", description = "HS256 key for subscribers' tokens only.")
   String subscriberKey;
 
   @Option(
       names = "--jwt-public-key",
-      defaultValue = "${env:HERALD_JWT_PUBLIC_KEY}",
       description =
-          "PEM file of an RSA public key (RS*/PS* tokens) for publishers and subscribers"
-              + " (env HERALD_JWT_PUBLIC_KEY).")
+          "PEM file of an RSA public key (RS*/PS* tokens) for publishers and subscribers" + ".")
   Path jwtPublicKey;
 
   @Option(
       names = "--jwks",
-      defaultValue = "${env:HERALD_JWKS}",
-      description =
-          "JWK Set URL (http/https) or file for publishers and subscribers (env HERALD_JWKS).")
+      description = "JWK Set URL (http/https) or file for publishers and subscribers.")
   String jwks;
 
   @Option(
       names = "--publish-origin",
       split = ",",
-      defaultValue = "${env:HERALD_PUBLISH_ORIGIN}",
-      description =
-          "Origin allowed to publish with a cookie token; * for any (repeatable; env"
-              + " HERALD_PUBLISH_ORIGIN).")
+      description = "Origin allowed to publish with a cookie token; * for any (repeatable).")
   List<String> publishOrigins = new ArrayList<>();
 
   @Option(
       names = "--anonymous",
-      defaultValue = "${env:HERALD_ANONYMOUS:-false}",
-      description =
-          "Accept subscribers without a token (public updates only) (env HERALD_ANONYMOUS).")
+      defaultValue = "false",
+      description = "Accept subscribers without a token (public updates only).")
   boolean anonymous;
 
   @Option(
       names = "--heartbeat",
       converter = DurationConverter.class,
-      defaultValue = "${env:HERALD_HEARTBEAT:-15s}",
-      description =
-          "Comment sent on silent streams after this long; 0 = off (env HERALD_HEARTBEAT; default ${DEFAULT-VALUE}).")
+      defaultValue = "15s",
+      description = "Comment sent on silent streams after this long; 0 = off.")
   Duration heartbeat;
 
   @Option(
       names = "--history-size",
-      defaultValue = "${env:HERALD_HISTORY_SIZE:-10000}",
-      description =
-          "Updates kept for resume with Last-Event-ID (env HERALD_HISTORY_SIZE; default ${DEFAULT-VALUE}).")
+      defaultValue = "10000",
+      description = "Updates kept for resume with Last-Event-ID.")
   int historySize;
 
   @Option(
       names = "--history-max-age",
       converter = DurationConverter.class,
-      defaultValue = "${env:HERALD_HISTORY_MAX_AGE:-0}",
-      description = "Longest time updates are kept; 0 = no limit (env HERALD_HISTORY_MAX_AGE).")
+      defaultValue = "0",
+      description = "Longest time updates are kept; 0 = no limit.")
   Duration historyMaxAge;
 
-  @Option(
-      names = "--history-dir",
-      defaultValue = "${env:HERALD_HISTORY_DIR}",
-      description = "Keep history on disk here, across restarts (env HERALD_HISTORY_DIR).")
+  @Option(names = "--history-dir", description = "Keep history on disk here, across restarts.")
   Path historyDir;
 
   @Option(
       names = "--cors-origin",
       split = ",",
-      defaultValue = "${env:HERALD_CORS_ORIGIN}",
       description =
-          "Origin allowed to call the hub from a browser, with credentials (repeatable; env HERALD_CORS_ORIGIN, comma-separated).")
+          "Origin allowed to call the hub from a browser, with credentials (repeatable, or comma-separated).")
   List<String> corsOrigins = new ArrayList<>();
 
   @Option(
       names = "--subscriptions",
-      defaultValue = "${env:HERALD_SUBSCRIPTIONS:-false}",
-      description =
-          "Publish subscription events and serve the subscriptions API (env HERALD_SUBSCRIPTIONS).")
+      defaultValue = "false",
+      description = "Publish subscription events and serve the subscriptions API.")
   boolean subscriptions;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file: one 'key = value' per line, e.g. 'port = 9090'.")
+  Path config;
+
+  @Option(
+      names = "--max-connections",
+      defaultValue = "" + HeraldServer.Builder.DEFAULT_MAX_CONNECTIONS,
+      description = "Most connections open at once; past it 503 + Retry-After; 0 = no limit.")
+  int maxConnections;
+
+  @Option(
+      names = "--max-connections-per-address",
+      defaultValue = "0",
+      description =
+          "Most connections open at once from one client address; past it 429 + Retry-After;"
+              + " 0 = no limit.")
+  int maxConnectionsPerAddress;
+
+  @Option(
+      names = "--max-header-size",
+      converter = SizeConverter.class,
+      defaultValue = "16KiB",
+      description = "Largest request headers (e.g. 16KiB); larger → 431.")
+  int maxHeaderSize;
+
+  @Option(
+      names = "--max-body-size",
+      converter = SizeConverter.class,
+      defaultValue = "1MiB",
+      description = "Largest request body (e.g. 1MiB); larger → 413.")
+  int maxBodySize;
+
+  @Option(
+      names = "--stream-idle-timeout",
+      converter = DurationConverter.class,
+      defaultValue = "0",
+      description = "End a subscription that received no update for this long; 0 = never.")
+  Duration streamIdleTimeout;
+
+  @Option(
+      names = "--write-timeout",
+      converter = DurationConverter.class,
+      defaultValue = "30s",
+      description =
+          "Close a connection whose client read nothing of what is pending for this long;"
+              + " 0 = never.")
+  Duration writeTimeout;
+
+  @Option(
+      names = "--max-topics",
+      defaultValue = "" + Hub.Builder.DEFAULT_MAX_TOPICS,
+      description = "Most topic selectors in one subscription; more → 400.")
+  int maxTopics;
+
+  @Option(
+      names = "--publish-rate",
+      converter = RateConverter.class,
+      defaultValue = "0",
+      description =
+          "Updates each publisher (token subject) may publish, e.g. 10/s or 600/min; past it 429"
+              + " + Retry-After; 0 = no limit.")
+  double publishRate;
+
+  @Option(
+      names = "--publish-burst",
+      defaultValue = "0",
+      description = "Updates a publisher may send at once above --publish-rate; 0 = one second's.")
+  int publishBurst;
+
+  @Option(
+      names = "--access-log",
+      defaultValue = "false",
+      description =
+          "Log every request (logger dev.herald.access): client, method, path, status, bytes,"
+              + " duration; never tokens.")
+  boolean accessLog;
 
   @Override
   public Integer call() throws Exception {
@@ -172,13 +231,27 @@ final class ServeCommand implements Callable<Integer> {
               .historyMaxAge(historyMaxAge)
               .historyDir(historyDir)
               .subscriptionEvents(subscriptions)
+              .maxTopicsPerSubscription(maxTopics)
+              .publishRate(publishRate, burst())
               .build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       System.err.println("herald: " + e.getMessage());
       return 1;
     }
     HeraldServer.Builder builder =
-        HeraldServer.builder().host(host).port(port).heartbeat(heartbeat);
+        HeraldServer.builder()
+            .host(host)
+            .port(port)
+            .heartbeat(heartbeat)
+            .maxConnections(maxConnections)
+            .maxConnectionsPerAddress(maxConnectionsPerAddress)
+            .maxHeaderSize(maxHeaderSize)
+            .maxBodySize(maxBodySize)
+            .streamIdleTimeout(streamIdleTimeout)
+            .writeTimeout(writeTimeout)
+            .accessLog(accessLog);
+    AtomicBoolean serving = new AtomicBoolean();
+    new Health().check("server", serving::get).install(builder);
     List<String> origins = corsOrigins.stream().filter(o -> !o.isBlank()).toList();
     if (!origins.isEmpty()) {
       builder.cors(
@@ -203,10 +276,12 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  LOG.info("stopping");
+                  serving.set(false);
+                  long start = System.nanoTime();
                   server.stop(Duration.ofSeconds(10));
                   hub.close();
-                  LOG.info("stopped");
+                  LOG.info(
+                      "stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                   stopped.countDown();
                   if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
                     ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
@@ -216,20 +291,60 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "herald-shutdown"));
     String shownHost = host.equals("0.0.0.0") ? "localhost" : host;
-    LOG.info("hub at http://{}:{}{}", shownHost, server.port(), Hub.PATH);
+    serving.set(true);
+    LOG.info("started: hub at http://{}:{}{}; {}", shownHost, server.port(), Hub.PATH, settings());
     System.out.println("Herald listening on http://" + shownHost + ":" + server.port());
     System.out.flush();
     stopped.await();
     return 0;
   }
 
+  /** Returns the key settings for the start line; never a key or a secret. */
+  private String settings() {
+    return String.format(
+        Locale.ROOT,
+        "history %d%s, heartbeat %s, anonymous %s, max connections %d (%d per address),"
+            + " write timeout %s, publish rate %s, access log %s",
+        historySize,
+        historyDir == null ? " in memory" : " on disk",
+        shown(heartbeat),
+        anonymous,
+        maxConnections,
+        maxConnectionsPerAddress,
+        shown(writeTimeout),
+        publishRate > 0 ? publishRate + "/s (burst " + burst() + ")" : "unlimited",
+        accessLog ? "on" : "off");
+  }
+
+  /** Returns a duration as {@code 15s}, {@code 1m30s}, {@code 0.5s}, or {@code off}. */
+  private static String shown(Duration d) {
+    return d.isZero() ? "off" : d.toString().substring(2).toLowerCase(Locale.ROOT);
+  }
+
+  private int burst() {
+    return publishBurst > 0 ? publishBurst : (int) Math.max(1, Math.ceil(publishRate));
+  }
+
   private void validate() {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0..65535)");
     }
+    nonNegative("--max-connections", maxConnections);
+    nonNegative("--max-connections-per-address", maxConnectionsPerAddress);
+    nonNegative("--publish-burst", publishBurst);
+    if (maxTopics <= 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-topics: " + maxTopics + " (expected: > 0)");
+    }
     if (historySize < 0) {
       throw new ParameterException(
           spec.commandLine(), "--history-size: " + historySize + " (expected: >= 0)");
+    }
+  }
+
+  private void nonNegative(String option, int value) {
+    if (value < 0) {
+      throw new ParameterException(spec.commandLine(), option + ": " + value + " (expected: >= 0)");
     }
   }
 

@@ -110,6 +110,8 @@ public final class Hub implements AutoCloseable {
     private boolean subscriptionEvents;
     private int maxQueuedUpdates = DEFAULT_MAX_QUEUED_UPDATES;
     private int maxTopics = DEFAULT_MAX_TOPICS;
+    private double publishRate;
+    private int publishBurst = 1;
 
     private Builder() {}
 
@@ -228,6 +230,28 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Limits each publisher to {@code perSecond} updates per second on average, with bursts of up
+     * to {@code burst}; default no limit ({@code perSecond} 0), as publishers hold signed tokens. A
+     * publisher is identified by its token's {@code sub}, or by a hash of a token without one. A
+     * publication past the limit is refused with {@code 429} and {@code Retry-After}, and is not
+     * stored.
+     *
+     * @throws IllegalArgumentException if {@code perSecond} is negative or not finite, or {@code
+     *     burst} is less than 1
+     */
+    public Builder publishRate(double perSecond, int burst) {
+      if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException("publishRate: " + perSecond + " (expected: >= 0)");
+      }
+      if (burst < 1) {
+        throw new IllegalArgumentException("publishBurst: " + burst + " (expected: >= 1)");
+      }
+      this.publishRate = perSecond;
+      this.publishBurst = burst;
+      return this;
+    }
+
     /** Returns the hub; opens the on-disk history if one is configured. */
     public Hub build() {
       History h = history;
@@ -248,7 +272,9 @@ public final class Hub implements AutoCloseable {
                   h,
                   subscriptionEvents,
                   maxQueuedUpdates,
-                  maxTopics)));
+                  maxTopics,
+                  publishRate,
+                  publishBurst)));
     }
   }
 }

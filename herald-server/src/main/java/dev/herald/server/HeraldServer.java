@@ -109,6 +109,12 @@ public final class HeraldServer implements AutoCloseable {
     /** The default limit on the request line: {@value} bytes. */
     public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
 
+    /** The default most open connections: {@value}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    /** The default write timeout: 30 seconds. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
     /** The default most handler threads: {@value}. */
     public static final int DEFAULT_MAX_HANDLER_THREADS = 200;
 
@@ -127,6 +133,10 @@ public final class HeraldServer implements AutoCloseable {
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
     private int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress;
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private boolean accessLog;
     private @Nullable Cors cors;
     private boolean compression = true;
     private ObjectMapper objectMapper = JsonMapper.builder().findAndAddModules().build();
@@ -292,6 +302,53 @@ public final class HeraldServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the most connections open at once; default {@value #DEFAULT_MAX_CONNECTIONS}; {@code 0}
+     * for no limit. The first request of a connection past it is answered with {@code 503}, {@code
+     * Retry-After} and a short text, and the connection closed.
+     */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = nonNegative("maxConnections", maxConnections);
+      return this;
+    }
+
+    /**
+     * Sets the most connections open at once from one client IP address; default {@code 0}, no
+     * limit (clients behind one proxy or NAT share an address). The first request of a connection
+     * past it is answered with {@code 429}, {@code Retry-After} and a short text, and the
+     * connection closed.
+     */
+    public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+      this.maxConnectionsPerAddress =
+          nonNegative("maxConnectionsPerAddress", maxConnectionsPerAddress);
+      return this;
+    }
+
+    /**
+     * Sets how long output may wait without any of it reaching the client before the connection is
+     * closed; default 30 seconds; {@link Duration#ZERO} for never. This cuts a client that stops
+     * reading in the middle of an SSE stream or a download (its publisher is cancelled, its source
+     * closed) while a slow client that keeps reading is served. The check runs every half timeout,
+     * so a stalled connection closes between one and one and a half timeouts after its last
+     * progress.
+     */
+    public Builder writeTimeout(Duration writeTimeout) {
+      this.writeTimeout = nonNegative("writeTimeout", writeTimeout);
+      return this;
+    }
+
+    /**
+     * Sets whether each request is logged to the logger {@code dev.herald.access} at {@code INFO}:
+     * client address, method, request target, status, bytes, duration (an SSE stream when it ends);
+     * default false. Headers are never logged, and the values of query parameters that may carry a
+     * credential ({@code authorization}, {@code access_token}, {@code token}, {@code signature})
+     * are masked.
+     */
+    public Builder accessLog(boolean accessLog) {
+      this.accessLog = accessLog;
+      return this;
+    }
+
     /** Allows cross-origin requests as configured; default none allowed. */
     public Builder cors(@Nullable Cors cors) {
       this.cors = cors;
@@ -342,6 +399,10 @@ public final class HeraldServer implements AutoCloseable {
               maxBodySize,
               maxHeaderSize,
               maxRequestLine,
+              maxConnections,
+              maxConnectionsPerAddress,
+              writeTimeout,
+              accessLog,
               cors,
               compression,
               objectMapper);
@@ -356,6 +417,13 @@ public final class HeraldServer implements AutoCloseable {
     private static int positive(String name, int value) {
       if (value <= 0) {
         throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+      return value;
+    }
+
+    private static int nonNegative(String name, int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
       }
       return value;
     }

@@ -3,6 +3,10 @@ package dev.herald.hub.internal;
 import dev.herald.hub.JwtKey;
 import dev.herald.server.HttpStatusException;
 import dev.herald.server.Request;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +91,25 @@ public final class Authorization {
       throw HttpStatusException.forbidden("token does not allow publishing");
     }
     return claims;
+  }
+
+  /**
+   * Returns who publishes, for per-publisher limits: {@code sub:} and the token's subject, or
+   * {@code jwt:} and a SHA-256 hash of the token when it has no subject; never the token itself.
+   */
+  public String publisherIdentity(Request request, MercureClaims claims) {
+    if (claims.subject() != null) {
+      return "sub:" + claims.subject();
+    }
+    String token = TokenExtractor.extract(request, cookieName, true, publishOrigins);
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(String.valueOf(token).getBytes(StandardCharsets.UTF_8));
+      return "jwt:" + Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e); // every JVM has it
+    }
   }
 
   /**

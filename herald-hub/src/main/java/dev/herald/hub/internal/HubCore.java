@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.herald.hub.History;
 import dev.herald.hub.JwtKey;
 import dev.herald.hub.Update;
+import dev.herald.server.HttpStatusException;
+import dev.herald.server.Request;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,13 +50,16 @@ public final class HubCore implements AutoCloseable {
       History history,
       boolean subscriptionEvents,
       int maxQueuedUpdates,
-      int maxTopicsPerSubscription) {}
+      int maxTopicsPerSubscription,
+      double publishRate,
+      int publishBurst) {}
 
   private final Config config;
   private final History history;
   private final Dispatcher dispatcher = new Dispatcher();
   private final TopicSelectorCache selectors = new TopicSelectorCache();
   private final Authorization authorization;
+  private final @Nullable PublishRateLimiter publishRate;
   private final ScheduledExecutorService timers;
   private final ObjectMapper json =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -71,6 +76,10 @@ public final class HubCore implements AutoCloseable {
             config.cookieName(),
             config.publishOrigins(),
             config.anonymous());
+    this.publishRate =
+        config.publishRate() > 0
+            ? new PublishRateLimiter(config.publishRate(), config.publishBurst(), System::nanoTime)
+            : null;
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -86,6 +95,17 @@ public final class HubCore implements AutoCloseable {
 
   Authorization authorization() {
     return authorization;
+  }
+
+  /**
+   * Takes one publication from the publisher's rate allowance, if a rate is configured.
+   *
+   * @throws HttpStatusException with status 429 and {@code Retry-After} past it
+   */
+  void limitPublishRate(Request request, MercureClaims claims) {
+    if (publishRate != null) {
+      publishRate.acquire(authorization.publisherIdentity(request, claims));
+    }
   }
 
   TopicSelectorCache selectors() {

@@ -92,6 +92,7 @@ public final class HubRoutes {
 
   Response publish(Request request) {
     MercureClaims claims = hub.authorization().authorizePublisher(request);
+    hub.limitPublishRate(request, claims);
     Map<String, List<String>> form = form(request);
     List<String> topics = form.getOrDefault("topic", List.of());
     if (topics.isEmpty()) {

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -42,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * The Netty server behind {@link dev.herald.server.HeraldServer}: event loops, the channel
  * pipeline, the handler executor and the bookkeeping of open connections and streams.
  *
- * <p>Pipeline of each connection: idle detection (heartbeats and idle timeout) → HTTP codec →
- * optional compression (never for {@code text/event-stream}) → body aggregation with a size limit →
- * optional CORS → {@link ConnectionHandler}.
+ * <p>Pipeline of each connection: write-stall detection ({@link WriteStallDetector}) → idle
+ * detection (heartbeats and idle timeout) → HTTP codec → optional {@link AccessLog} → optional
+ * compression (never for {@code text/event-stream}) → optional CORS → body aggregation with a size
+ * limit → {@link ConnectionHandler}, or {@link ConnectionLimiter.Refusal} for a connection past the
+ * connection limits.
  */
 public final class NettyServer implements ServerContext {
   private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
@@ -53,6 +56,7 @@ public final class NettyServer implements ServerContext {
   private final Router router;
   private final SseEncoder encoder;
   private final CorsConfig corsConfig;
+  private final ConnectionLimiter limiter;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong slowConsumerCuts = new AtomicLong();
 
@@ -83,6 +87,8 @@ public final class NettyServer implements ServerContext {
               }
             });
     this.corsConfig = config.cors() == null ? null : corsConfig(config.cors());
+    this.limiter =
+        new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
   }
 
   /** Binds and starts serving. */
@@ -120,7 +126,13 @@ public final class NettyServer implements ServerContext {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       channels.add(ch);
-                      configure(ch.pipeline(), handlerExecutor);
+                      InetSocketAddress remote = ch.remoteAddress();
+                      InetAddress address = remote == null ? null : remote.getAddress();
+                      ConnectionLimiter.Verdict verdict = limiter.acquire(address);
+                      if (verdict == ConnectionLimiter.Verdict.ACCEPTED) {
+                        ch.closeFuture().addListener(f -> limiter.release(address));
+                      }
+                      configure(ch.pipeline(), handlerExecutor, verdict);
                     }
                   });
       try {
@@ -140,7 +152,12 @@ public final class NettyServer implements ServerContext {
     }
   }
 
-  private void configure(ChannelPipeline pipeline, Executor executor) {
+  private void configure(
+      ChannelPipeline pipeline, Executor executor, ConnectionLimiter.Verdict verdict) {
+    if (!config.writeTimeout().isZero()) {
+      pipeline.addLast(
+          "write-timeout", new WriteStallDetector(config.writeTimeout(), this::slowConsumerCut));
+    }
     pipeline.addLast(
         "idle",
         new IdleStateHandler(
@@ -154,6 +171,9 @@ public final class NettyServer implements ServerContext {
             new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxRequestLine())
                 .setMaxHeaderSize(config.maxHeaderSize())));
+    if (config.accessLog()) {
+      pipeline.addLast("access-log", new AccessLog());
+    }
     if (config.compression()) {
       pipeline.addLast("compressor", new StreamAwareCompressor());
     }
@@ -162,7 +182,11 @@ public final class NettyServer implements ServerContext {
       pipeline.addLast("cors", new CorsHandler(corsConfig));
     }
     pipeline.addLast("aggregator", new BodyAggregator(config.maxBodySize()));
-    pipeline.addLast("handler", new ConnectionHandler(this, executor));
+    pipeline.addLast(
+        "handler",
+        verdict == ConnectionLimiter.Verdict.ACCEPTED
+            ? new ConnectionHandler(this, executor)
+            : new ConnectionLimiter.Refusal(verdict));
   }
 
   private static CorsConfig corsConfig(Cors cors) {

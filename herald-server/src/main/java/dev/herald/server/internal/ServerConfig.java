@@ -22,6 +22,10 @@ public record ServerConfig(
     int maxBodySize,
     int maxHeaderSize,
     int maxRequestLine,
+    int maxConnections,
+    int maxConnectionsPerAddress,
+    Duration writeTimeout,
+    boolean accessLog,
     @Nullable Cors cors,
     boolean compression,
     ObjectMapper objectMapper) {

@@ -60,6 +60,10 @@ class FileResponderTest {
             1 << 20,
             16 * 1024,
             8 * 1024,
+            0,
+            0,
+            Duration.ZERO,
+            false,
             null,
             true,
             JsonMapper.builder().build());
