@@ -35,6 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,8 @@ public final class NettyServer implements ServerContext {
   private final CorsConfig corsConfig;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong slowConsumerCuts = new AtomicLong();
+  private final LongAdder connectionsAccepted = new LongAdder();
+  private final ByteCounter byteCounter = new ByteCounter();
 
   private final Object lifecycle = new Object();
   private volatile boolean stopping;
@@ -120,6 +123,7 @@ public final class NettyServer implements ServerContext {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       channels.add(ch);
+                      connectionsAccepted.increment();
                       configure(ch.pipeline(), handlerExecutor);
                     }
                   });
@@ -141,6 +145,8 @@ public final class NettyServer implements ServerContext {
   }
 
   private void configure(ChannelPipeline pipeline, Executor executor) {
+    // Next to the socket, so that it counts what goes on the wire.
+    pipeline.addLast("bytes", byteCounter);
     pipeline.addLast(
         "idle",
         new IdleStateHandler(
@@ -213,6 +219,16 @@ public final class NettyServer implements ServerContext {
   /** Returns how many streams were cut for reading too slowly. */
   public long slowConsumerCuts() {
     return slowConsumerCuts.get();
+  }
+
+  /** Returns the number of connections accepted since this server was created. */
+  public long connectionsAccepted() {
+    return connectionsAccepted.sum();
+  }
+
+  /** Returns the number of bytes written to connections since this server was created. */
+  public long bytesWritten() {
+    return byteCounter.bytesWritten();
   }
 
   /** Stops accepting, ends every stream and connection, and releases the threads. */
