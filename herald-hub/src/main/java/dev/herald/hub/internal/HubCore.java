@@ -59,6 +59,7 @@ public final class HubCore implements AutoCloseable {
   private final ObjectMapper json =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final Object publishLock = new Object();
+  private final HubCounters counters;
   private volatile boolean closed;
 
   public HubCore(Config config) {
@@ -71,6 +72,7 @@ public final class HubCore implements AutoCloseable {
             config.cookieName(),
             config.publishOrigins(),
             config.anonymous());
+    this.counters = new HubCounters(dispatcher::subscriberCount, history);
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -82,6 +84,11 @@ public final class HubCore implements AutoCloseable {
 
   public Config config() {
     return config;
+  }
+
+  /** Returns the hub's counters. */
+  public HubCounters counters() {
+    return counters;
   }
 
   Authorization authorization() {
@@ -108,6 +115,7 @@ public final class HubCore implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("hub closed");
     }
+    long start = System.nanoTime(); // stats
     Update withId = update.id() == null ? update.withId(Ids.next()) : update;
     var frame = UpdateFrames.encode(withId);
     synchronized (publishLock) {
@@ -118,6 +126,7 @@ public final class HubCore implements AutoCloseable {
       long sequence = history.append(withId);
       dispatcher.dispatch(new HubSubscriber.Delivery(sequence, withId, frame));
     }
+    counters.published(System.nanoTime() - start); // stats
     return withId;
   }
 
@@ -148,7 +157,8 @@ public final class HubCore implements AutoCloseable {
             allowed,
             history,
             config.maxQueuedUpdates(),
-            () -> unsubscribed(holder[0]));
+            () -> unsubscribed(holder[0]),
+            counters);
     holder[0] = subscriber;
     if (config.subscriptionEvents()) {
       publishSubscriptionEvents(subscriber, true);
@@ -159,6 +169,7 @@ public final class HubCore implements AutoCloseable {
       long after = last;
       responseId = null;
       if (lastEventId != null) {
+        counters.resumed(); // stats
         if (lastEventId.equals("earliest")) {
           after = history.firstSequence() - 1;
           responseId = "earliest";
