@@ -159,6 +159,7 @@ final class ServeCommand implements Callable<Integer> {
       pub = JwtKey.hmac(devKey);
       sub = pub;
     }
+    Monitoring monitoring = new Monitoring();
     Hub hub;
     try {
       hub =
@@ -172,6 +173,7 @@ final class ServeCommand implements Callable<Integer> {
               .historyMaxAge(historyMaxAge)
               .historyDir(historyDir)
               .subscriptionEvents(subscriptions)
+              .publishLatency(monitoring::recordPublish)
               .build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       System.err.println("herald: " + e.getMessage());
@@ -184,7 +186,9 @@ final class ServeCommand implements Callable<Integer> {
       builder.cors(
           Cors.allowOrigins(origins.toArray(String[]::new)).allowCredentials(true).build());
     }
+    monitoring.install(builder);
     HeraldServer server = hub.install(builder).build();
+    monitoring.start(server, hub);
     try {
       server.start();
     } catch (IllegalStateException e) {
@@ -205,6 +209,7 @@ final class ServeCommand implements Callable<Integer> {
                 () -> {
                   LOG.info("stopping");
                   server.stop(Duration.ofSeconds(10));
+                  monitoring.close();
                   hub.close();
                   LOG.info("stopped");
                   stopped.countDown();
