@@ -75,10 +75,15 @@ final class StatsStream implements AutoCloseable {
   private final Set<Sink> sinks = ConcurrentHashMap.newKeySet();
   private @Nullable ScheduledFuture<?> task;
 
-  /** Starts sampling these counters, once now and then every {@code interval}. */
-  synchronized void start(ServerStats server, HubStats hub, Duration interval) {
+  /** Sets the counters that {@link #sample()} reads. */
+  synchronized void bind(ServerStats server, HubStats hub) {
     this.server = server;
     this.hub = hub;
+  }
+
+  /** Starts sampling these counters, once now and then every {@code interval}. */
+  synchronized void start(ServerStats server, HubStats hub, Duration interval) {
+    bind(server, hub);
     if (task == null) {
       task = sampler.scheduleAtFixedRate(this::sample, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
     }
