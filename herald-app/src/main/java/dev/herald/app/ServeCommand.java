@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serves a Mercure hub at /.well-known/mercure.",
+      "Serves a Mercure hub at /.well-known/mercure, a dashboard at / and Prometheus metrics"
+          + " at /metrics.",
       "Every option can also be set with the environment variable shown."
     })
 final class ServeCommand implements Callable<Integer> {
