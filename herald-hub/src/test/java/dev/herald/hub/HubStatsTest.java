@@ -89,6 +89,24 @@ class HubStatsTest {
   }
 
   @Test
+  void aFailingLatencyCallbackDoesNotFailPublishing() {
+    try (Hub failing =
+        Hub.builder()
+            .publishLatency(
+                nanos -> {
+                  throw new IllegalStateException("broken metrics");
+                })
+            .build()) {
+      Update first = failing.publish(Update.builder("https://example.com/foos/1").build());
+      Update second = failing.publish(Update.builder("https://example.com/foos/2").build());
+
+      assertThat(first.id()).isNotEqualTo(second.id());
+      assertThat(failing.stats().updatesPublished()).isEqualTo(2);
+      assertThat(failing.stats().historySize()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aClosedHubReportsAnEmptyHistory() {
     hub.publishFoo("a", "one");
     hub.hub().close();
