@@ -156,6 +156,9 @@ class DashboardBrowserTest {
     Map<String, Object> counters = page.next();
     assertThat(counters).containsEntry("kind", "counters").containsEntry("subscriptions", 1);
 
+    Map<String, Object> refused = page.next();
+    assertThat(refused).containsEntry("kind", "refused");
+    assertThat((String) refused.get("status")).startsWith("Refused: 401 ");
     Map<String, Object> published = page.next();
     assertThat(published).containsEntry("kind", "published");
     assertThat((String) published.get("status")).startsWith("Published urn:uuid:");
