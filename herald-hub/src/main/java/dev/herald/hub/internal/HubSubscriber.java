@@ -250,6 +250,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         break;
       }
       if (next == Gap.INSTANCE) {
+        counters.delivered(emitted, replayedInDrain);
         finish();
         s.onError(new SlowConsumerException("history moved past subscriber " + subscriberId));
         return;
