@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serves a Mercure hub at /.well-known/mercure.",
+      "Serves a Mercure hub at /.well-known/mercure, a dashboard at / and Prometheus metrics"
+          + " at /metrics.",
       "Each option can also be set with the environment variable shown under it, or in the"
           + " configuration file (key = option name without dashes); a flag beats the"
           + " environment, which beats the file."
@@ -218,6 +219,7 @@ final class ServeCommand implements Callable<Integer> {
       pub = JwtKey.hmac(devKey);
       sub = pub;
     }
+    Monitoring monitoring = new Monitoring();
     Hub hub;
     try {
       hub =
@@ -233,6 +235,7 @@ final class ServeCommand implements Callable<Integer> {
               .subscriptionEvents(subscriptions)
               .maxTopicsPerSubscription(maxTopics)
               .publishRate(publishRate, burst())
+              .publishLatency(monitoring::recordPublish)
               .build();
     } catch (IllegalStateException | IllegalArgumentException e) {
       System.err.println("herald: " + e.getMessage());
@@ -257,7 +260,9 @@ final class ServeCommand implements Callable<Integer> {
       builder.cors(
           Cors.allowOrigins(origins.toArray(String[]::new)).allowCredentials(true).build());
     }
+    monitoring.install(builder);
     HeraldServer server = hub.install(builder).build();
+    monitoring.start(server, hub);
     try {
       server.start();
     } catch (IllegalStateException e) {
@@ -279,6 +284,7 @@ final class ServeCommand implements Callable<Integer> {
                   serving.set(false);
                   long start = System.nanoTime();
                   server.stop(Duration.ofSeconds(10));
+                  monitoring.close();
                   hub.close();
                   LOG.info(
                       "stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));

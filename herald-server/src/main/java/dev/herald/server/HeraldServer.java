@@ -6,6 +6,7 @@ import dev.herald.server.internal.ControllerBinder;
 import dev.herald.server.internal.NettyServer;
 import dev.herald.server.internal.Route;
 import dev.herald.server.internal.ServerConfig;
+import dev.herald.server.internal.ServerStatsView;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +33,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HeraldServer implements AutoCloseable {
   private final NettyServer server;
+  private final ServerStats stats;
 
   private HeraldServer(NettyServer server) {
     this.server = server;
+    this.stats = new ServerStatsView(server);
   }
 
   /** Returns a new builder with every option at its default. */
@@ -78,6 +81,15 @@ public final class HeraldServer implements AutoCloseable {
   /** Returns the number of SSE streams open now. */
   public int streamCount() {
     return server.streamCount();
+  }
+
+  /**
+   * Returns the server's counters: open connections and streams, bytes written, slow-consumer cuts.
+   * Valid from {@code build()} on, before, during and after running; reading them costs the server
+   * nothing.
+   */
+  public ServerStats stats() {
+    return stats;
   }
 
   /**

@@ -64,6 +64,7 @@ public final class HubCore implements AutoCloseable {
   private final ObjectMapper json =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final Object publishLock = new Object();
+  private final HubCounters counters;
   private volatile boolean closed;
 
   public HubCore(Config config) {
@@ -80,6 +81,7 @@ public final class HubCore implements AutoCloseable {
         config.publishRate() > 0
             ? new PublishRateLimiter(config.publishRate(), config.publishBurst(), System::nanoTime)
             : null;
+    this.counters = new HubCounters(dispatcher::subscriberCount, history);
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -91,6 +93,11 @@ public final class HubCore implements AutoCloseable {
 
   public Config config() {
     return config;
+  }
+
+  /** Returns the hub's counters. */
+  public HubCounters counters() {
+    return counters;
   }
 
   Authorization authorization() {
@@ -128,6 +135,7 @@ public final class HubCore implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("hub closed");
     }
+    long start = System.nanoTime(); // stats
     Update withId = update.id() == null ? update.withId(Ids.next()) : update;
     var frame = UpdateFrames.encode(withId);
     synchronized (publishLock) {
@@ -138,6 +146,7 @@ public final class HubCore implements AutoCloseable {
       long sequence = history.append(withId);
       dispatcher.dispatch(new HubSubscriber.Delivery(sequence, withId, frame));
     }
+    counters.published(System.nanoTime() - start); // stats
     return withId;
   }
 
@@ -168,7 +177,8 @@ public final class HubCore implements AutoCloseable {
             allowed,
             history,
             config.maxQueuedUpdates(),
-            () -> unsubscribed(holder[0]));
+            () -> unsubscribed(holder[0]),
+            counters);
     holder[0] = subscriber;
     if (config.subscriptionEvents()) {
       publishSubscriptionEvents(subscriber, true);
@@ -179,6 +189,7 @@ public final class HubCore implements AutoCloseable {
       long after = last;
       responseId = null;
       if (lastEventId != null) {
+        counters.resumed(); // stats
         if (lastEventId.equals("earliest")) {
           after = history.firstSequence() - 1;
           responseId = "earliest";

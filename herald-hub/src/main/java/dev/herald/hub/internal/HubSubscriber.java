@@ -43,6 +43,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   private final History history;
   private final int maxQueued;
   private final Runnable onCancel;
+  private final HubCounters counters;
 
   private final Queue<Delivery> live = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -66,6 +67,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   private long replayEnd;
   private final ArrayDeque<History.Entry> replayBatch = new ArrayDeque<>();
   private boolean done;
+  private long replayedInDrain;
 
   HubSubscriber(
       String subscriberId,
@@ -75,6 +77,27 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       History history,
       int maxQueued,
       Runnable onCancel) {
+    this(
+        subscriberId,
+        selectors,
+        claims,
+        privateSelectors,
+        history,
+        maxQueued,
+        onCancel,
+        new HubCounters(() -> 0, history));
+  }
+
+  HubSubscriber(
+      String subscriberId,
+      List<TopicSelector> selectors,
+      @Nullable MercureClaims claims,
+      List<TopicSelector> privateSelectors,
+      History history,
+      int maxQueued,
+      Runnable onCancel,
+      HubCounters counters) {
+    this.counters = counters;
     this.subscriberId = subscriberId;
     this.selectors = List.copyOf(selectors);
     this.claims = claims;
@@ -227,6 +250,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         break;
       }
       if (next == Gap.INSTANCE) {
+        counters.delivered(emitted, replayedInDrain);
         finish();
         s.onError(new SlowConsumerException("history moved past subscriber " + subscriberId));
         return;
@@ -236,6 +260,8 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     }
     if (emitted > 0) {
       requested.addAndGet(-emitted);
+      counters.delivered(emitted, replayedInDrain);
+      replayedInDrain = 0;
     }
     if (expired && !cancelled.get() && !replaying && live.isEmpty()) {
       finish();
@@ -284,6 +310,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       }
       cursor = entry.sequence();
       if (accepts(entry.update())) {
+        replayedInDrain++;
         return UpdateFrames.encode(entry.update());
       }
     }

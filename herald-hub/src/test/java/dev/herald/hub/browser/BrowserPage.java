@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * the page's order, not the order of arrival. Reports are recorded on the server's handler threads
  * and read by the test thread.
  */
-final class BrowserPage {
+public final class BrowserPage {
   /** How long {@link #next()} waits for a report. */
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private static final Pattern FILE = Pattern.compile("[a-z][a-z-]*\\.(html|js)");
 
@@ -47,7 +47,7 @@ final class BrowserPage {
   private int nextSeq;
 
   /** Adds the page routes to a server under construction. */
-  void install(HeraldServer.Builder server) {
+  public void install(HeraldServer.Builder server) {
     server
         .get("/browser/:file", this::file)
         .get("/token", request -> tokenResponse())
@@ -55,7 +55,7 @@ final class BrowserPage {
   }
 
   /** Answers the page's {@code GET /token} requests with tokens from the supplier. */
-  void tokens(Supplier<String> tokens) {
+  public void tokens(Supplier<String> tokens) {
     this.tokens = tokens;
   }
 
@@ -64,7 +64,7 @@ final class BrowserPage {
    *
    * @throws AssertionError if none comes in time
    */
-  Map<String, Object> next() throws InterruptedException {
+  public Map<String, Object> next() throws InterruptedException {
     int seq = nextSeq;
     try {
       Map<String, Object> report = pending(seq).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -80,7 +80,7 @@ final class BrowserPage {
   }
 
   /** Asserts that no report has arrived that {@link #next()} has not returned. */
-  void assertNoMoreReports() {
+  public void assertNoMoreReports() {
     assertThat(unread()).as("reports not expected by the test").isEmpty();
   }
 

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * #close()} kills the whole process tree: Chromium forks a zygote, renderers and utility processes,
  * which would outlive a browser process killed alone.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
   /** Names tried on the {@code PATH}, Debian's first. */
   private static final List<String> NAMES =
       List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
@@ -55,7 +55,7 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Returns the Chromium executable found on the {@code PATH}, if any. */
-  static Optional<Path> executable() {
+  public static Optional<Path> executable() {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String name : NAMES) {
       for (String dir : path.split(File.pathSeparator)) {
@@ -73,7 +73,7 @@ final class Chromium implements AutoCloseable {
    * temporary files go to {@code dir}, an empty directory the caller deletes: a killed Chromium
    * leaves its singleton socket's directory behind in {@code TMPDIR}.
    */
-  static Chromium open(Path executable, URI page, Path dir, Path log) throws IOException {
+  public static Chromium open(Path executable, URI page, Path dir, Path log) throws IOException {
     Files.createDirectories(log.getParent());
     Path profile = Files.createDirectory(dir.resolve("profile"));
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
@@ -95,8 +95,54 @@ final class Chromium implements AutoCloseable {
     return new Chromium(process, log);
   }
 
+  /**
+   * Runs a second, short-lived Chromium that loads the page in a window of the given size, saves a
+   * PNG of it once the page's {@code load} event has fired, and exits. A page that must show live
+   * data first can hold its {@code load} event with a resource the test answers late. Waits at most
+   * a minute; logs to {@code log}, with its profile in {@code dir} as for {@link #open}.
+   *
+   * @throws AssertionError if no screenshot was written in time
+   */
+  public static void screenshot(
+      Path executable, URI page, Path dir, Path png, int width, int height, Path log)
+      throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
+    Files.createDirectories(png.toAbsolutePath().getParent());
+    Files.deleteIfExists(png);
+    Path profile = Files.createDirectory(dir.resolve("screenshot-profile"));
+    Path tmp = Files.createDirectory(dir.resolve("screenshot-tmp"));
+    List<String> command =
+        Stream.of(
+                Stream.of(executable.toString()),
+                FLAGS.stream(),
+                Stream.of(
+                    "--user-data-dir=" + profile,
+                    "--hide-scrollbars",
+                    "--window-size=" + width + "," + height,
+                    "--screenshot=" + png.toAbsolutePath(),
+                    page.toString()))
+            .flatMap(s -> s)
+            .toList();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("TMPDIR", tmp.toString());
+    Process process =
+        builder
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    Chromium chromium = new Chromium(process, log);
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS) || !Files.isRegularFile(png)) {
+        throw new AssertionError("no screenshot of " + page + "\n" + chromium.logTail());
+      }
+    } finally {
+      chromium.close();
+    }
+  }
+
   /** Returns the log file. */
-  Path log() {
+  public Path log() {
     return log;
   }
 
@@ -104,7 +150,7 @@ final class Chromium implements AutoCloseable {
    * Returns the last lines Chromium printed, with a heading naming the log file. Lines about D-Bus,
    * which headless machines lack and Chromium complains of at every start, are left out.
    */
-  String logTail() {
+  public String logTail() {
     try {
       List<String> lines =
           Files.readAllLines(log, StandardCharsets.UTF_8).stream()

@@ -15,8 +15,9 @@ import org.opentest4j.TestAbortedException;
  * on CI, which installs it), a log file named after the test, and the tail of that log in the
  * message of a failing test. Register it before the extensions that start servers.
  */
-final class ChromiumRequirement implements BeforeEachCallback, TestExecutionExceptionHandler {
-  static final String NO_CHROMIUM = "no chromium on the PATH (apt-get install chromium)";
+public final class ChromiumRequirement
+    implements BeforeEachCallback, TestExecutionExceptionHandler {
+  public static final String NO_CHROMIUM = "no chromium on the PATH (apt-get install chromium)";
 
   private final Supplier<Chromium> browser;
   private Path logFile;
@@ -24,7 +25,7 @@ final class ChromiumRequirement implements BeforeEachCallback, TestExecutionExce
   /**
    * Creates the requirement; {@code browser} returns the test's browser, or null before it starts.
    */
-  ChromiumRequirement(Supplier<Chromium> browser) {
+  public ChromiumRequirement(Supplier<Chromium> browser) {
     this.browser = browser;
   }
 
@@ -47,7 +48,7 @@ final class ChromiumRequirement implements BeforeEachCallback, TestExecutionExce
   }
 
   /** Returns the log file of the running test. */
-  Path logFile() {
+  public Path logFile() {
     return logFile;
   }
 

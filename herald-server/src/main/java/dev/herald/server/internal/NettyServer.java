@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class NettyServer implements ServerContext {
   private final ConnectionLimiter limiter;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong slowConsumerCuts = new AtomicLong();
+  private final LongAdder connectionsAccepted = new LongAdder();
+  private final ByteCounter byteCounter = new ByteCounter();
 
   private final Object lifecycle = new Object();
   private volatile boolean stopping;
@@ -132,6 +135,7 @@ public final class NettyServer implements ServerContext {
                       if (verdict == ConnectionLimiter.Verdict.ACCEPTED) {
                         ch.closeFuture().addListener(f -> limiter.release(address));
                       }
+                      connectionsAccepted.increment();
                       configure(ch.pipeline(), handlerExecutor, verdict);
                     }
                   });
@@ -154,6 +158,8 @@ public final class NettyServer implements ServerContext {
 
   private void configure(
       ChannelPipeline pipeline, Executor executor, ConnectionLimiter.Verdict verdict) {
+    // Next to the socket, so that it counts what goes on the wire.
+    pipeline.addLast("bytes", byteCounter);
     if (!config.writeTimeout().isZero()) {
       pipeline.addLast(
           "write-timeout", new WriteStallDetector(config.writeTimeout(), this::slowConsumerCut));
@@ -237,6 +243,16 @@ public final class NettyServer implements ServerContext {
   /** Returns how many streams were cut for reading too slowly. */
   public long slowConsumerCuts() {
     return slowConsumerCuts.get();
+  }
+
+  /** Returns the number of connections accepted since this server was created. */
+  public long connectionsAccepted() {
+    return connectionsAccepted.sum();
+  }
+
+  /** Returns the number of bytes written to connections since this server was created. */
+  public long bytesWritten() {
+    return byteCounter.bytesWritten();
   }
 
   /** Stops accepting, ends every stream and connection, and releases the threads. */
