@@ -46,18 +46,21 @@ final class HubInstance implements AutoCloseable {
   }
 
   /** Starts an instance on the Redis at {@code uri}; subscribers need no token. */
-  static HubInstance start(String uri, Consumer<RedisBroker.Builder> brokerOptions) {
+  static HubInstance start(
+      String uri, Consumer<RedisBroker.Builder> brokerOptions, Consumer<Hub.Builder> hubOptions) {
     RedisBroker.Builder b = RedisBroker.builder(uri).timeout(Duration.ofSeconds(2));
     brokerOptions.accept(b);
     RedisBroker broker = b.build();
-    Hub hub = Hub.builder().publisherKey(JwtKey.hmac(KEY)).broker(broker).build();
+    Hub.Builder h = Hub.builder().publisherKey(JwtKey.hmac(KEY)).broker(broker);
+    hubOptions.accept(h);
+    Hub hub = h.build();
     HeraldServer server =
         hub.install(HeraldServer.builder().host("127.0.0.1").port(0)).build().start();
     return new HubInstance(broker, hub, server);
   }
 
   static HubInstance start(String uri) {
-    return start(uri, b -> {});
+    return start(uri, b -> {}, h -> {});
   }
 
   RedisBroker broker() {

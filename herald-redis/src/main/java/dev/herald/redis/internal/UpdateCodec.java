@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +16,8 @@ import java.util.Objects;
 /**
  * Encodes an update (with its id) as the value of a stream entry. Stateless and thread-safe.
  *
- * <p>Format version 1, big-endian; a string is written with {@link DataOutputStream#writeUTF}'s
- * sibling for long strings: an int byte length and the UTF-8 bytes (an unpaired surrogate becomes
- * {@code ?}, as it would on the wire):
+ * <p>Format version 1, big-endian; a string is an {@code i32} byte length followed by its UTF-8
+ * bytes (an unpaired surrogate becomes {@code ?}, as it would on the wire):
  *
  * <pre>
  * u8 version (1) | u8 flags | i32 topic count | topics | data | id
@@ -105,7 +105,7 @@ public final class UpdateCodec {
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(utf8.length);
     out.write(utf8);
   }
@@ -119,6 +119,6 @@ public final class UpdateCodec {
     if (utf8.length != length) {
       throw new IOException("truncated");
     }
-    return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 }
