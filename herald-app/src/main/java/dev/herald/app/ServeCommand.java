@@ -1,8 +1,10 @@
 package dev.herald.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.herald.hub.Broker;
 import dev.herald.hub.Hub;
 import dev.herald.hub.JwtKey;
+import dev.herald.redis.RedisBroker;
 import dev.herald.server.Cors;
 import dev.herald.server.HeraldServer;
 import java.io.IOException;
@@ -127,6 +129,15 @@ final class ServeCommand implements Callable<Integer> {
   Path historyDir;
 
   @Option(
+      names = "--redis",
+      defaultValue = "${env:HERALD_REDIS}",
+      description =
+          "Run as one of several hub instances sharing this Redis, redis://host:port (env"
+              + " HERALD_REDIS). History is then kept in Redis, with --history-size and"
+              + " --history-max-age.")
+  String redis;
+
+  @Option(
       names = "--cors-origin",
       split = ",",
       defaultValue = "${env:HERALD_CORS_ORIGIN}",
@@ -163,6 +174,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       hub =
           Hub.builder()
+              .broker(broker())
               .publisherKey(pub != null ? pub : shared)
               .subscriberKey(sub != null ? sub : shared)
               .publishOrigins(
@@ -230,6 +242,25 @@ final class ServeCommand implements Callable<Integer> {
     if (historySize < 0) {
       throw new ParameterException(
           spec.commandLine(), "--history-size: " + historySize + " (expected: >= 0)");
+    }
+  }
+
+  /** Returns the broker: on Redis with --redis, else the in-memory default. */
+  private Broker broker() {
+    if (redis == null || redis.isBlank()) {
+      return Broker.inMemory();
+    }
+    if (historyDir != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--redis and --history-dir: choose one (Redis keeps the history)");
+    }
+    try {
+      return RedisBroker.builder(redis)
+          .historySize(historySize)
+          .historyMaxAge(historyMaxAge)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
     }
   }
 
