@@ -254,6 +254,10 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--redis and --history-dir: choose one (Redis keeps the history)");
     }
+    if (historySize == 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--history-size: 0 (expected: > 0 with --redis)");
+    }
     try {
       return RedisBroker.builder(redis)
           .historySize(historySize)
