@@ -97,6 +97,15 @@ public final class RedisBroker implements Broker {
     return log.refused();
   }
 
+  /**
+   * Returns how many updates this instance never read because they left the log first: trimmed
+   * while it was disconnected for longer than the history size took to publish, or lost by a Redis
+   * that restarted without persistence. Each such gap is also logged.
+   */
+  public long missed() {
+    return log.missed();
+  }
+
   /** Stops reading and disconnects from Redis; the log in Redis is kept. */
   @Override
   public void close() {
@@ -131,8 +140,9 @@ public final class RedisBroker implements Broker {
 
     /**
      * Sets the prefix of the keys, so that several clusters can share one Redis: the stream is
-     * {@code {prefix}:log} and the id index {@code {prefix}:ids}; default {@value
-     * #DEFAULT_KEY_PREFIX}. Every instance of one cluster must use the same.
+     * {@code {prefix}:log}, the id index {@code {prefix}:ids} and the entry counter {@code
+     * {prefix}:seq}; default {@value #DEFAULT_KEY_PREFIX}. Every instance of one cluster must use
+     * the same.
      */
     public Builder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");

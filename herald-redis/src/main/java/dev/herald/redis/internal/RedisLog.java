@@ -49,6 +49,9 @@ public final class RedisLog implements AutoCloseable {
   /** Entries read per {@code XREAD}. */
   static final int BATCH = 512;
 
+  /** The longest {@link #start} waits for the log to be read to its end. */
+  static final Duration START_WAIT = Duration.ofSeconds(30);
+
   /** The most time between two reconnection attempts. */
   static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
@@ -59,12 +62,17 @@ public final class RedisLog implements AutoCloseable {
   private final Config config;
   private final String logKey;
   private final String idsKey;
+  private final String seqKey;
   private final RedisClient client;
   private final Thread reader;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
+
+  /** Counted down once the log was read to its end, or the first connection attempt failed. */
+  private final CountDownLatch started = new CountDownLatch(1);
+
   private final Object position = new Object();
   private final AtomicLong outages = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong missed = new AtomicLong();
   private final String shownUri;
 
   private volatile Broker.@Nullable Sink sink;
@@ -75,6 +83,7 @@ public final class RedisLog implements AutoCloseable {
   // Reader thread only.
   private @Nullable StatefulRedisConnection<String, byte[]> blocking;
   private StreamId lastRead = StreamId.ZERO;
+  private long lastSeq;
   private boolean outageLogged;
   private long outageStartNanos;
   private long lastTrimNanos;
@@ -87,6 +96,7 @@ public final class RedisLog implements AutoCloseable {
     this.config = config;
     this.logKey = "{" + config.keyPrefix() + "}:log";
     this.idsKey = "{" + config.keyPrefix() + "}:ids";
+    this.seqKey = "{" + config.keyPrefix() + "}:seq";
     this.shownUri = config.uri().getHost() + ":" + config.uri().getPort();
     this.client = RedisClient.create(config.uri());
     client.setOptions(
@@ -98,7 +108,11 @@ public final class RedisLog implements AutoCloseable {
     reader.setDaemon(true);
   }
 
-  /** Starts reading; waits, at most the time-out, until the log is read to its end once. */
+  /**
+   * Starts reading; waits until the log is read to its end once, or the first connection attempt
+   * failed, at most {@link #START_WAIT}: an instance that can reach Redis starts with the whole
+   * history, one that cannot starts at once and answers 503 until it can.
+   */
   public void start(Broker.Sink sink) {
     if (this.sink != null) {
       throw new IllegalStateException("broker already started");
@@ -106,7 +120,7 @@ public final class RedisLog implements AutoCloseable {
     this.sink = sink;
     reader.start();
     try {
-      if (!caughtUp.await(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!started.await(START_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("Redis log at {} not read to its end yet; going on", shownUri);
       }
     } catch (InterruptedException e) {
@@ -167,6 +181,10 @@ public final class RedisLog implements AutoCloseable {
     return refused.get();
   }
 
+  public long missed() {
+    return missed.get();
+  }
+
   private RedisCommands<String, byte[]> commandsOrRefuse() {
     StatefulRedisConnection<String, byte[]> c = commands;
     if (closed || !available || c == null || !c.isOpen()) {
@@ -183,7 +201,7 @@ public final class RedisLog implements AutoCloseable {
   }
 
   private List<Object> runScript(RedisCommands<String, byte[]> redis, byte[]... args) {
-    String[] keys = {logKey, idsKey};
+    String[] keys = {logKey, idsKey, seqKey};
     String sha = publishSha;
     if (sha != null) {
       try {
@@ -237,6 +255,7 @@ public final class RedisLog implements AutoCloseable {
           break;
         }
         // The hub's history failed to store an update: retry from the same entry.
+        started.countDown();
         LOG.error("cannot deliver Redis log entry after {}; retrying", lastRead, e);
         backoff(MAX_BACKOFF.toMillis());
       }
@@ -288,6 +307,7 @@ public final class RedisLog implements AutoCloseable {
     if (batch != null) {
       for (StreamMessage<String, byte[]> message : batch) {
         StreamId id = StreamId.parse(message.getId());
+        checkContiguous(id, message.getBody().get("s"));
         deliver(s, id, message.getBody().get("u"));
         lastRead = id;
         synchronized (position) {
@@ -297,8 +317,37 @@ public final class RedisLog implements AutoCloseable {
       }
     }
     if (batch == null || batch.size() < BATCH) {
-      caughtUp.countDown();
+      started.countDown();
     }
+  }
+
+  /**
+   * Notices entries this instance never read: trimmed from the log before it got to them (it was
+   * disconnected while more than the history size was published), or lost by Redis (restarted
+   * without persistence). Its subscribers cannot get them; the count is exposed and logged.
+   */
+  private void checkContiguous(StreamId id, byte @Nullable [] seqBytes) {
+    if (seqBytes == null) {
+      return;
+    }
+    long seq;
+    try {
+      seq = Long.parseLong(new String(seqBytes, StandardCharsets.UTF_8));
+    } catch (NumberFormatException e) {
+      return;
+    }
+    if (lastSeq > 0 && seq != lastSeq + 1) {
+      long gap = seq > lastSeq ? seq - lastSeq - 1 : 0;
+      missed.addAndGet(gap);
+      LOG.warn(
+          seq > lastSeq
+              ? "missed {} updates before Redis log entry {}: trimmed before this instance read"
+                  + " them; raise the history size"
+              : "the Redis log was reset ({} updates) before entry {}: Redis lost its data",
+          seq > lastSeq ? gap : lastSeq,
+          id);
+    }
+    lastSeq = seq;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // one offset of one type: no heap pollution
@@ -339,6 +388,7 @@ public final class RedisLog implements AutoCloseable {
 
   private void lost(RedisException e) {
     available = false;
+    started.countDown();
     closeConnections();
     if (!outageLogged) {
       outageLogged = true;

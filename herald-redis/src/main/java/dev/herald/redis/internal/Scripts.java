@@ -4,10 +4,11 @@ package dev.herald.redis.internal;
  * The Lua scripts that keep the log (a stream) and its id index (a hash, id to stream id) in step.
  * Each runs atomically in Redis, so two instances publishing the same id at once store it once.
  *
- * <p>Keys: 1 the stream, 2 the hash. Arguments: 1 the update's id (empty: trim only), 2 the encoded
- * update, 3 the most entries kept, 4 the longest age kept in milliseconds (0: no limit). Returns
- * {@code {1, streamId}} when appended, {@code {0, streamId}} when the id was held already, {@code
- * {0, ""}} after a trim only.
+ * <p>Keys: 1 the stream, 2 the hash, 3 a counter that numbers the entries ({@code s}), so that a
+ * reader can tell it missed entries (trimmed before it read them, or lost by Redis). Arguments: 1
+ * the update's id (empty: trim only), 2 the encoded update, 3 the most entries kept, 4 the longest
+ * age kept in milliseconds (0: no limit). Returns {@code {1, streamId}} when appended, {@code {0,
+ * streamId}} when the id was held already, {@code {0, ""}} after a trim only.
  *
  * <p>Trimming reads the entries it drops so that their ids leave the index too: at most as many as
  * the publish made too many (one, once the log is full), plus the expired ones.
@@ -35,7 +36,8 @@ final class Scripts {
         if held then
           return {0, held}
         end
-        local sid = redis.call('XADD', KEYS[1], '*', 'i', ARGV[1], 'u', ARGV[2])
+        local seq = redis.call('INCR', KEYS[3])
+        local sid = redis.call('XADD', KEYS[1], '*', 'i', ARGV[1], 's', seq, 'u', ARGV[2])
         redis.call('HSET', KEYS[2], ARGV[1], sid)
         result = {1, sid}
       end
