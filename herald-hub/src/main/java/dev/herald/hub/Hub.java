@@ -284,7 +284,7 @@ public final class Hub implements AutoCloseable {
       try {
         core.start();
       } catch (RuntimeException e) {
-        core.close();
+        core.abort(); // not the broker: it may be another hub's (started twice)
         throw e;
       }
       return new Hub(core);

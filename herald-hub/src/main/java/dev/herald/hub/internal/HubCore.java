@@ -290,6 +290,13 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
     return id == null ? "earliest" : id;
   }
 
+  /** Releases what a hub whose broker failed to start holds: its timers and history. */
+  public void abort() {
+    closed = true;
+    timers.shutdownNow();
+    history.close();
+  }
+
   @Override
   public void close() {
     if (closed) {
