@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * shared connection ({@link #commands}, which Lettuce pipelines). The reader thread owns the
  * blocking connection and is the only one that opens connections, so an outage is noticed and
  * repaired in one place; the request threads only mark a connection they found closed. {@link
- * #delivered} is written by the reader thread under {@link #position}, and waited on there.
+ * #position} is advanced by the reader thread and waited on by request threads.
  */
 public final class RedisLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLog.class);
@@ -69,10 +69,10 @@ public final class RedisLog implements AutoCloseable {
   /** Counted down once the log was read to its end, or the first connection attempt failed. */
   private final CountDownLatch started = new CountDownLatch(1);
 
-  private final Object position = new Object();
+  private final Position position = new Position();
+  private final GapDetector gaps = new GapDetector();
   private final AtomicLong outages = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong missed = new AtomicLong();
   private final String shownUri;
 
   private volatile Broker.@Nullable Sink sink;
@@ -83,14 +83,10 @@ public final class RedisLog implements AutoCloseable {
   // Reader thread only.
   private @Nullable StatefulRedisConnection<String, byte[]> blocking;
   private StreamId lastRead = StreamId.ZERO;
-  private long lastSeq;
   private boolean outageLogged;
   private long outageStartNanos;
   private long lastTrimNanos;
   private @Nullable String publishSha;
-
-  // Written by the reader thread under `position`; waited on under it.
-  private StreamId delivered = StreamId.ZERO;
 
   public RedisLog(Config config) {
     this.config = config;
@@ -182,7 +178,7 @@ public final class RedisLog implements AutoCloseable {
   }
 
   public long missed() {
-    return missed.get();
+    return gaps.missed();
   }
 
   private RedisCommands<String, byte[]> commandsOrRefuse() {
@@ -215,22 +211,7 @@ public final class RedisLog implements AutoCloseable {
 
   /** Waits, at most the time-out, until the reader delivered {@code id}; returns whether it did. */
   private boolean awaitDelivered(StreamId id) {
-    long deadline = System.nanoTime() + config.timeout().toNanos();
-    synchronized (position) {
-      while (!delivered.reached(id) && !closed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(position, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return delivered.reached(id);
-        }
-      }
-      return delivered.reached(id);
-    }
+    return position.await(id, config.timeout());
   }
 
   // ---- the reader thread ----
@@ -307,47 +288,15 @@ public final class RedisLog implements AutoCloseable {
     if (batch != null) {
       for (StreamMessage<String, byte[]> message : batch) {
         StreamId id = StreamId.parse(message.getId());
-        checkContiguous(id, message.getBody().get("s"));
+        gaps.check(id, message.getBody().get("s"));
         deliver(s, id, message.getBody().get("u"));
         lastRead = id;
-        synchronized (position) {
-          delivered = id;
-          position.notifyAll();
-        }
+        position.delivered(id);
       }
     }
     if (batch == null || batch.size() < BATCH) {
       started.countDown();
     }
-  }
-
-  /**
-   * Notices entries this instance never read: trimmed from the log before it got to them (it was
-   * disconnected while more than the history size was published), or lost by Redis (restarted
-   * without persistence). Its subscribers cannot get them; the count is exposed and logged.
-   */
-  private void checkContiguous(StreamId id, byte @Nullable [] seqBytes) {
-    if (seqBytes == null) {
-      return;
-    }
-    long seq;
-    try {
-      seq = Long.parseLong(new String(seqBytes, StandardCharsets.UTF_8));
-    } catch (NumberFormatException e) {
-      return;
-    }
-    if (lastSeq > 0 && seq != lastSeq + 1) {
-      long gap = seq > lastSeq ? seq - lastSeq - 1 : 0;
-      missed.addAndGet(gap);
-      LOG.warn(
-          seq > lastSeq
-              ? "missed {} updates before Redis log entry {}: trimmed before this instance read"
-                  + " them; raise the history size"
-              : "the Redis log was reset ({} updates) before entry {}: Redis lost its data",
-          seq > lastSeq ? gap : lastSeq,
-          id);
-    }
-    lastSeq = seq;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // one offset of one type: no heap pollution
@@ -403,15 +352,8 @@ public final class RedisLog implements AutoCloseable {
   }
 
   private void backoff(long millis) {
-    synchronized (position) {
-      if (!closed) {
-        try {
-          position.wait(millis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          closed = true;
-        }
-      }
+    if (!position.backoff(millis)) {
+      closed = true;
     }
   }
 
@@ -445,9 +387,7 @@ public final class RedisLog implements AutoCloseable {
     }
     closed = true;
     available = false;
-    synchronized (position) {
-      position.notifyAll();
-    }
+    position.close();
     try {
       reader.join(config.timeout().plus(BLOCK).toMillis());
     } catch (InterruptedException e) {
