@@ -1,6 +1,9 @@
 package dev.herald.app;
 
+import dev.herald.hub.Broker;
+import dev.herald.hub.Hub;
 import dev.herald.hub.HubStats;
+import dev.herald.redis.RedisBroker;
 import dev.herald.server.HeraldServer;
 import dev.herald.server.Response;
 import dev.herald.server.ServerStats;
@@ -103,6 +106,33 @@ final class Metrics implements AutoCloseable {
         hub,
         HubStats::replayedUpdates);
     gauge("herald.history.size", "Updates held in history now", hub, HubStats::historySize);
+  }
+
+  /**
+   * Registers the broker's state: whether it accepts updates now and, on Redis, its outages,
+   * refused requests and log entries missed.
+   */
+  void bindBroker(Hub hub, Broker broker) {
+    gauge(
+        "herald.broker.available",
+        "1 while the broker accepts updates, 0 while it is unreachable",
+        hub,
+        h -> h.ready() ? 1 : 0);
+    if (broker instanceof RedisBroker) {
+      RedisBroker redis = (RedisBroker) broker;
+      counter(
+          "herald.broker.outages", "Times Redis became unreachable", redis, RedisBroker::outages);
+      counter(
+          "herald.broker.refused",
+          "Publishes and resumes refused while Redis was unreachable",
+          redis,
+          RedisBroker::refused);
+      counter(
+          "herald.broker.missed",
+          "Log entries trimmed in Redis before this instance read them",
+          redis,
+          RedisBroker::missed);
+    }
   }
 
   private <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {

@@ -1,5 +1,6 @@
 package dev.herald.app;
 
+import dev.herald.hub.Broker;
 import dev.herald.hub.Hub;
 import dev.herald.server.HeraldServer;
 import java.time.Duration;
@@ -31,8 +32,9 @@ final class Monitoring implements AutoCloseable {
   }
 
   /** Binds the metrics to the server's and the hub's counters and starts sampling them. */
-  void start(HeraldServer server, Hub hub) {
+  void start(HeraldServer server, Hub hub, Broker broker) {
     metrics.bind(server.stats(), hub.stats());
+    metrics.bindBroker(hub, broker);
     stats.start(server.stats(), hub.stats(), SAMPLE_INTERVAL);
   }
 

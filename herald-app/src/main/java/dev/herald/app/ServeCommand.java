@@ -1,8 +1,10 @@
 package dev.herald.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.herald.hub.Broker;
 import dev.herald.hub.Hub;
 import dev.herald.hub.JwtKey;
+import dev.herald.redis.RedisBroker;
 import dev.herald.server.Cors;
 import dev.herald.server.HeraldServer;
 import java.io.IOException;
@@ -108,6 +110,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--history-dir", description = "Keep history on disk here, across restarts.")
   Path historyDir;
+
+  @Option(
+      names = "--redis",
+      description =
+          "Run as one of several hub instances sharing this Redis, redis://host:port. History is"
+              + " then kept in Redis, with --history-size and --history-max-age.")
+  String redis;
 
   @Option(
       names = "--cors-origin",
@@ -220,10 +229,12 @@ final class ServeCommand implements Callable<Integer> {
       sub = pub;
     }
     Monitoring monitoring = new Monitoring();
+    Broker broker = broker();
     Hub hub;
     try {
       hub =
           Hub.builder()
+              .broker(broker)
               .publisherKey(pub != null ? pub : shared)
               .subscriberKey(sub != null ? sub : shared)
               .publishOrigins(
@@ -254,7 +265,7 @@ final class ServeCommand implements Callable<Integer> {
             .writeTimeout(writeTimeout)
             .accessLog(accessLog);
     AtomicBoolean serving = new AtomicBoolean();
-    new Health().check("server", serving::get).install(builder);
+    new Health().check("server", serving::get).check("broker", hub::ready).install(builder);
     List<String> origins = corsOrigins.stream().filter(o -> !o.isBlank()).toList();
     if (!origins.isEmpty()) {
       builder.cors(
@@ -262,7 +273,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     monitoring.install(builder);
     HeraldServer server = hub.install(builder).build();
-    monitoring.start(server, hub);
+    monitoring.start(server, hub, broker);
     try {
       server.start();
     } catch (IllegalStateException e) {
@@ -351,6 +362,29 @@ final class ServeCommand implements Callable<Integer> {
   private void nonNegative(String option, int value) {
     if (value < 0) {
       throw new ParameterException(spec.commandLine(), option + ": " + value + " (expected: >= 0)");
+    }
+  }
+
+  /** Returns the broker: on Redis with --redis, else the in-memory default. */
+  private Broker broker() {
+    if (redis == null || redis.isBlank()) {
+      return Broker.inMemory();
+    }
+    if (historyDir != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--redis and --history-dir: choose one (Redis keeps the history)");
+    }
+    if (historySize == 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--history-size: 0 (expected: > 0 with --redis)");
+    }
+    try {
+      return RedisBroker.builder(redis)
+          .historySize(historySize)
+          .historyMaxAge(historyMaxAge)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.herald.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.herald.hub.Broker;
 import dev.herald.hub.Hub;
 import dev.herald.hub.JwtKey;
 import dev.herald.hub.Update;
@@ -82,7 +83,7 @@ class DashboardBrowserTest {
               return noContent();
             });
     server = hub.install(builder).build();
-    monitoring.start(server, hub);
+    monitoring.start(server, hub, Broker.inMemory());
     server.start();
     page.tokens(
         () -> {

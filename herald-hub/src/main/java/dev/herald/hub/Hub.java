@@ -61,15 +61,28 @@ public final class Hub implements AutoCloseable {
 
   /**
    * Publishes an update and returns it with its id (generated when it had none). When this method
-   * returns, the update is in history (on disk, with an on-disk history) and has been handed to
-   * every matching subscriber. An update whose id is still in history is acknowledged without being
-   * published twice, so a publisher that retries with its own id cannot duplicate it.
+   * returns, the update is in history (on disk, with an on-disk history; in the shared log, with a
+   * cluster {@link Broker}) and has been handed to every matching subscriber of this instance. An
+   * update whose id is still in history is acknowledged without being published twice, so a
+   * publisher that retries with its own id cannot duplicate it.
    *
+   * @throws BrokerUnavailableException if a cluster broker cannot store the update now (then it is
+   *     not acknowledged, and may be published again with the same id)
    * @throws IllegalStateException if the hub is closed, or the history cannot store the update
    *     (then it is not delivered either, and may be published again with the same id)
    */
   public Update publish(Update update) {
     return core.publish(Objects.requireNonNull(update, "update"));
+  }
+
+  /**
+   * Returns whether the hub can accept updates now: it is open and its broker is available. Always
+   * true for an open hub on the in-memory broker; with a cluster broker, false while the broker's
+   * store is unreachable (publishing then answers 503, subscribers stay connected). For readiness
+   * checks.
+   */
+  public boolean ready() {
+    return core.ready();
   }
 
   /** Returns the number of subscribers connected now. */
@@ -90,7 +103,7 @@ public final class Hub implements AutoCloseable {
     return core.lastEventId();
   }
 
-  /** Ends every subscriber's stream and closes the history. */
+  /** Ends every subscriber's stream, closes the broker and then the history. */
   @Override
   public void close() {
     core.close();
@@ -113,6 +126,7 @@ public final class Hub implements AutoCloseable {
     private String cookieName = "mercureAuthorization";
     private final Set<String> publishOrigins = new LinkedHashSet<>();
     private @Nullable History history;
+    private @Nullable Broker broker;
     private int historySize = DEFAULT_HISTORY_SIZE;
     private Duration historyMaxAge = Duration.ZERO;
     private @Nullable Path historyDir;
@@ -208,6 +222,18 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
+     * Uses the given broker to carry updates to subscribers, such as a cluster broker shared by
+     * several hub instances; default {@link Broker#inMemory()}, a new one for each hub. The hub
+     * starts the broker when built and closes it when closed. With a cluster broker, the history
+     * configured here is this instance's mirror of the broker's log, which resume reads: give it
+     * the same bounds as the broker's.
+     */
+    public Builder broker(@Nullable Broker broker) {
+      this.broker = broker;
+      return this;
+    }
+
+    /**
      * Turns on subscription events and the active subscriptions API ({@code
      * /.well-known/mercure/subscriptions}); default off.
      */
@@ -275,7 +301,12 @@ public final class Hub implements AutoCloseable {
       return this;
     }
 
-    /** Returns the hub; opens the on-disk history if one is configured. */
+    /**
+     * Returns the hub; opens the on-disk history if one is configured, and starts the broker.
+     *
+     * @throws IllegalStateException if the on-disk history cannot be opened, or the broker cannot
+     *     start
+     */
     public Hub build() {
       History h = history;
       if (h == null) {
@@ -293,6 +324,7 @@ public final class Hub implements AutoCloseable {
                   cookieName,
                   Set.copyOf(publishOrigins),
                   h,
+                  broker != null ? broker : Broker.inMemory(),
                   subscriptionEvents,
                   maxQueuedUpdates,
                   maxTopics,
@@ -300,6 +332,12 @@ public final class Hub implements AutoCloseable {
                   publishBurst));
       if (publishLatency != null) {
         core.counters().publishLatency(publishLatency);
+      }
+      try {
+        core.start();
+      } catch (RuntimeException e) {
+        core.abort(); // not the broker: it may be another hub's (started twice)
+        throw e;
       }
       return new Hub(core);
     }

@@ -3,6 +3,7 @@ package dev.herald.hub.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.herald.hub.Broker;
 import dev.herald.hub.History;
 import dev.herald.hub.JwtKey;
 import dev.herald.hub.Update;
@@ -29,12 +30,14 @@ import org.slf4j.LoggerFactory;
  * The hub's engine room: publishing (ids, history, fan-out), subscribing (authorization, resume),
  * subscription events and token expiry.
  *
- * <p>Publishing is serialised by {@link #publishLock}: an update gets its id, is appended to
- * history (durably, with an on-disk history) and is offered to every matching subscriber before the
- * next one starts, so every subscriber sees updates in publication order. Subscribers register
- * under the same lock, which is what makes resume gapless (see {@link HubSubscriber}).
+ * <p>An update gets its id here and goes to the {@link Broker}, which hands it back to {@link
+ * #deliver} on this instance (and on every other instance sharing a cluster broker). Delivery is
+ * serialised by {@link #publishLock}: an update is appended to history (durably, with an on-disk
+ * history) and offered to every matching subscriber before the next one starts, so every subscriber
+ * sees updates in the broker's order. Subscribers register under the same lock, which is what makes
+ * resume gapless (see {@link HubSubscriber}).
  */
-public final class HubCore implements AutoCloseable {
+public final class HubCore implements AutoCloseable, Broker.Sink {
   private static final Logger LOG = LoggerFactory.getLogger(HubCore.class);
 
   /** The topic prefix of subscription events. */
@@ -48,6 +51,7 @@ public final class HubCore implements AutoCloseable {
       String cookieName,
       Set<String> publishOrigins,
       History history,
+      Broker broker,
       boolean subscriptionEvents,
       int maxQueuedUpdates,
       int maxTopicsPerSubscription,
@@ -56,6 +60,7 @@ public final class HubCore implements AutoCloseable {
 
   private final Config config;
   private final History history;
+  private final Broker broker;
   private final Dispatcher dispatcher = new Dispatcher();
   private final TopicSelectorCache selectors = new TopicSelectorCache();
   private final Authorization authorization;
@@ -70,6 +75,7 @@ public final class HubCore implements AutoCloseable {
   public HubCore(Config config) {
     this.config = config;
     this.history = config.history();
+    this.broker = config.broker();
     this.authorization =
         Authorization.of(
             config.publisherKey(),
@@ -89,6 +95,11 @@ public final class HubCore implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** Starts the broker, which from now on delivers updates to this hub. */
+  public void start() {
+    broker.start(this);
   }
 
   public Config config() {
@@ -124,30 +135,49 @@ public final class HubCore implements AutoCloseable {
   }
 
   /**
-   * Publishes an update: assigns an id if it has none, stores it, and offers it to every matching
-   * subscriber. Returns the update with its id. An update whose id is still in history was
-   * published before: it is acknowledged again but not stored or delivered twice, so publishers
-   * retry safely by resending their own id.
+   * Publishes an update: assigns an id if it has none and hands it to the broker, which stores it
+   * and delivers it to every matching subscriber. Returns the update with its id. An update whose
+   * id is still held was published before: it is acknowledged again but not stored or delivered
+   * twice, so publishers retry safely by resending their own id.
    *
-   * @throws IllegalStateException if the hub is closed
+   * @throws dev.herald.hub.BrokerUnavailableException if the broker cannot store it now
+   * @throws IllegalStateException if the hub is closed or the history cannot store it
    */
   public Update publish(Update update) {
     if (closed) {
       throw new IllegalStateException("hub closed");
     }
     long start = System.nanoTime(); // stats
-    Update withId = update.id() == null ? update.withId(Ids.next()) : update;
-    var frame = UpdateFrames.encode(withId);
-    synchronized (publishLock) {
-      if (update.id() != null && history.sequenceOf(update.id()) >= 0) {
-        // Already published (a publisher retrying after a lost answer): acknowledge, once.
-        return withId;
-      }
-      long sequence = history.append(withId);
-      dispatcher.dispatch(new HubSubscriber.Delivery(sequence, withId, frame));
+    boolean generated = update.id() == null;
+    Update withId = generated ? update.withId(Ids.next()) : update;
+    if (broker.publish(withId, generated)) {
+      counters.published(System.nanoTime() - start); // stats
     }
-    counters.published(System.nanoTime() - start); // stats
     return withId;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean deliver(Update update, boolean mayBeDuplicate) {
+    String id = update.id();
+    if (id == null) {
+      throw new IllegalArgumentException("update.id: null (expected: an id)");
+    }
+    var frame = UpdateFrames.encode(update);
+    synchronized (publishLock) {
+      if (mayBeDuplicate && history.sequenceOf(id) >= 0) {
+        // Already published (a publisher retrying after a lost answer): acknowledge, once.
+        return false;
+      }
+      long sequence = history.append(update);
+      dispatcher.dispatch(new HubSubscriber.Delivery(sequence, update, frame));
+    }
+    return true;
+  }
+
+  /** Returns whether the broker can accept updates now and the hub is open. */
+  public boolean ready() {
+    return !closed && broker.available();
   }
 
   /**
@@ -157,6 +187,13 @@ public final class HubCore implements AutoCloseable {
    */
   Subscription subscribe(
       List<String> topicSelectors, @Nullable MercureClaims claims, @Nullable String lastEventId) {
+    if (lastEventId != null
+        && !lastEventId.equals("earliest")
+        && history.sequenceOf(lastEventId) < 0) {
+      // Perhaps published on another instance, and not read here yet: wait for it (bounded)
+      // rather than answer "earliest" and replay everything. Not under the lock: delivery needs it.
+      broker.catchUp(lastEventId);
+    }
     String subscriberId = Ids.next();
     List<TopicSelector> compiled = new ArrayList<>();
     for (String s : topicSelectors) {
@@ -285,6 +322,13 @@ public final class HubCore implements AutoCloseable {
     return id == null ? "earliest" : id;
   }
 
+  /** Releases what a hub whose broker failed to start holds: its timers and history. */
+  public void abort() {
+    closed = true;
+    timers.shutdownNow();
+    history.close();
+  }
+
   @Override
   public void close() {
     if (closed) {
@@ -295,6 +339,8 @@ public final class HubCore implements AutoCloseable {
       subscriber.expire();
     }
     timers.shutdownNow();
+    // The broker first: once it is closed nothing is delivered into the history being closed.
+    broker.close();
     history.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.hub.internal;
 
+import dev.herald.hub.BrokerUnavailableException;
 import dev.herald.hub.Update;
 import dev.herald.server.EventStream;
 import dev.herald.server.HeraldServer;
@@ -57,7 +58,13 @@ public final class HubRoutes {
           "too many \"topic\" parameters: " + topics.size() + " (limit: " + max + ")");
     }
     String lastEventId = lastEventId(request);
-    HubCore.Subscription subscription = hub.subscribe(topics, claims, lastEventId);
+    HubCore.Subscription subscription;
+    try {
+      subscription = hub.subscribe(topics, claims, lastEventId);
+    } catch (BrokerUnavailableException e) {
+      // Cannot tell where this client's Last-Event-ID is: neither replay everything nor nothing.
+      throw unavailable(e);
+    }
     EventStream stream =
         EventStream.of(subscription.subscriber())
             .primed()
@@ -124,6 +131,10 @@ public final class HubRoutes {
     Update published;
     try {
       published = hub.publish(update.build());
+    } catch (BrokerUnavailableException e) {
+      // The broker logs its outage once; one line per refused request would flood the log.
+      LOG.debug("publish refused: {}", e.getMessage());
+      throw unavailable(e);
     } catch (IllegalStateException e) {
       // Not stored, so not acknowledged: the publisher may retry with the same id.
       LOG.warn("publish refused: {}", e.getMessage());
@@ -134,6 +145,11 @@ public final class HubRoutes {
         .header("Content-Type", "text/plain; charset=utf-8")
         .body(published.id())
         .build();
+  }
+
+  private static HttpStatusException unavailable(Exception cause) {
+    return new HttpStatusException(503, "hub unavailable, try again", cause)
+        .header("Retry-After", "1");
   }
 
   /**

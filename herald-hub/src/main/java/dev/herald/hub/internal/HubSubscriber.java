@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  * while history is being replayed wait in {@link #live}, bounded by {@code maxQueued}; past it the
  * subscriber is cut with {@link SlowConsumerException} and can resume.
  *
- * <p>Threads: {@link #offer} runs on the publishing thread (under the hub's publish lock); {@link
- * #request} and {@link #cancel} on the engine's threads. Delivery to the subscriber happens in
- * {@link #drain()}, entered by one thread at a time ({@link #wip}); its "drain only" fields are
- * read and written there alone.
+ * <p>Threads: {@link #offer} runs on the delivering thread (the publisher's, or a cluster broker's
+ * reader), under the hub's publish lock; {@link #request} and {@link #cancel} on the engine's
+ * threads. Delivery to the subscriber happens in {@link #drain()}, entered by one thread at a time
+ * ({@link #wip}); its "drain only" fields are read and written there alone.
  */
 final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   /** History entries read per batch while replaying. */
@@ -58,7 +58,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   /**
    * Whether history is still being replayed. Written by {@link #replay} and then only by the
    * draining thread; read by {@link #offer}, which leaves replay to the engine's request threads
-   * rather than read history on the publishing thread, under the publish lock.
+   * rather than read history on the delivering thread, under the publish lock.
    */
   private volatile boolean replaying;
 
@@ -153,7 +153,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     return false;
   }
 
-  /** Offers a live update the dispatcher found this subscriber accepts. Publishing thread. */
+  /** Offers a live update the dispatcher found this subscriber accepts. Delivering thread. */
   void offer(Delivery delivery) {
     if (cancelled.get()) {
       return;
