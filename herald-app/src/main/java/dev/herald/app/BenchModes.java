@@ -70,7 +70,7 @@ final class BenchModes {
 
     @Override
     public Integer call() {
-      target.checkConnections("--subscribers", subscribers + 1);
+      target.checkConnections("--subscribers", subscribers + 4);
       var t = target.target();
       String topic = target.topic("fanout");
       return BenchCommand.execute(

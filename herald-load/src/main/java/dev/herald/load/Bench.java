@@ -78,7 +78,7 @@ public final class Bench {
     checkPayload(payloadBytes);
     checkDuration("duration", duration, false);
     checkDuration("warmup", warmup, true);
-    checkConnections(subscribers + 1);
+    checkConnections(subscribers + 4);
     return new BenchReport(
         DeliveryRun.fanout(
             target, topic, subscribers, rate, payloadBytes, duration, warmup, progress));
@@ -126,6 +126,14 @@ public final class Bench {
     if (publishers > maxInFlight) {
       throw new IllegalArgumentException(
           "publishers: " + publishers + " (expected: <= maxInFlight " + maxInFlight + ")");
+    }
+    if ((maxInFlight + publishers - 1) / publishers > DeliveryRun.MAX_PIPELINED) {
+      throw new IllegalArgumentException(
+          "maxInFlight: "
+              + maxInFlight
+              + " (expected: <= "
+              + DeliveryRun.MAX_PIPELINED
+              + " per publisher connection; add publishers)");
     }
     checkConnections(subscribers + publishers);
     return new BenchReport(

@@ -9,6 +9,25 @@ final class Schedules {
   /** A schedule that knows how many sequence numbers it handed out. */
   abstract static class Counted implements HubPublisher.Schedule {
     final AtomicLong next = new AtomicLong();
+    private volatile boolean stopped;
+
+    /** Ends the schedule early: nothing more is handed out. */
+    void stop() {
+      stopped = true;
+    }
+
+    /** Returns whether {@link #stop()} was called. */
+    boolean stopped() {
+      return stopped;
+    }
+
+    @Override
+    public final long next() {
+      return stopped ? -1 : nextDue();
+    }
+
+    /** Returns the next sequence number due now, or -1. */
+    abstract long nextDue();
 
     /** Returns how many sequence numbers were handed out. */
     long issued() {
@@ -28,7 +47,7 @@ final class Schedules {
       private long start = -1;
 
       @Override
-      public synchronized long next() {
+      synchronized long nextDue() {
         long now = Payload.now();
         if (start < 0) {
           start = now;
@@ -42,7 +61,7 @@ final class Schedules {
 
       @Override
       boolean done() {
-        return next.get() >= total;
+        return stopped() || next.get() >= total;
       }
     };
   }
@@ -53,7 +72,7 @@ final class Schedules {
   static Counted untilDeadline(long deadline) {
     return new Counted() {
       @Override
-      public long next() {
+      long nextDue() {
         if (Payload.now() >= deadline || next.get() >= Integer.MAX_VALUE) {
           return -1;
         }
@@ -62,7 +81,7 @@ final class Schedules {
 
       @Override
       boolean done() {
-        return Payload.now() >= deadline || next.get() >= Integer.MAX_VALUE;
+        return stopped() || Payload.now() >= deadline || next.get() >= Integer.MAX_VALUE;
       }
     };
   }
@@ -71,14 +90,14 @@ final class Schedules {
   static Counted fixed(long first, long count) {
     return new Counted() {
       @Override
-      public long next() {
+      long nextDue() {
         long n = next.getAndUpdate(v -> v < count ? v + 1 : v);
         return n < count ? first + n : -1;
       }
 
       @Override
       boolean done() {
-        return next.get() >= count;
+        return stopped() || next.get() >= count;
       }
     };
   }
