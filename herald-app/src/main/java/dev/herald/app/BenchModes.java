@@ -171,7 +171,7 @@ final class BenchModes {
     @Option(
         names = "--publishers",
         paramLabel = "P",
-        defaultValue = "4",
+        defaultValue = "8",
         description = "Publisher connections (P; default ${DEFAULT-VALUE}).")
     int publishers;
 

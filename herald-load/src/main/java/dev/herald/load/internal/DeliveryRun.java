@@ -278,6 +278,7 @@ public final class DeliveryRun {
     json.set("connectMillis", Latency.millis(connectTimes));
     probe.put(json, received);
     json.put("disconnected", subs.disconnected());
+    probe.putLoadTool(json, received);
     return json;
   }
 }

@@ -84,6 +84,16 @@ public final class ResumeRun {
             System.nanoTime() + target.timeout().toNanos(),
             () -> {});
         totalNanos = System.nanoTime() - start;
+        if (caughtUp.get() < clients) {
+          out.println(
+              "[resume] only "
+                  + caughtUp.get()
+                  + " of "
+                  + clients
+                  + " clients caught up within the time-out: does the server keep "
+                  + (missed + 1)
+                  + " updates in history and honour Last-Event-ID?");
+        }
         probe.end();
         subs.closeAll();
       }
@@ -146,6 +156,7 @@ public final class ResumeRun {
     json.put("lost", lost);
     json.put("duplicated", duplicated);
     probe.put(json, delivered);
+    probe.putLoadTool(json, delivered);
     return json;
   }
 }
