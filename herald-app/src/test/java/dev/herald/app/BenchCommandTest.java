@@ -112,8 +112,11 @@ class BenchCommandTest {
     assertThat(keys(json.get("latencyMicros"))).containsExactly("p50", "p99", "p999", "max");
     assertThat(keys(json.get("connectMillis"))).containsExactly("p50", "p99", "max");
     assertThat(keys(json.get("server"))).containsExactly("cpuSeconds", "peakRssKiB", "rssKiB");
-    assertThat(json.get("published").asLong()).isEqualTo(100);
-    assertThat(json.get("delivered").asLong()).isEqualTo(2000);
+    long published = json.get("published").asLong();
+    if (!json.get("behindSchedule").asBoolean()) { // only a machine > 5 s behind stops early
+      assertThat(published).isEqualTo(100);
+    }
+    assertThat(json.get("delivered").asLong()).isEqualTo(published * 20).isPositive();
     assertThat(json.get("lost").asLong()).isZero();
     assertThat(json.get("duplicated").asLong()).isZero();
   }
@@ -347,6 +350,22 @@ class BenchCommandTest {
                   "9",
                   "--max-in-flight",
                   "4"
+                }),
+        Arguments.of(
+            (Object)
+                new String[] {
+                  "bench",
+                  "saturate",
+                  "--url",
+                  u,
+                  "--subscribers",
+                  "1",
+                  "--duration",
+                  "1s",
+                  "--publishers",
+                  "1",
+                  "--max-in-flight",
+                  "200"
                 }),
         Arguments.of(
             (Object)

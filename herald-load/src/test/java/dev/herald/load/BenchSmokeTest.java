@@ -95,9 +95,13 @@ class BenchSmokeTest {
 
     JsonNode json = report.node();
     assertThat(json.get("mode").asText()).isEqualTo("fanout");
-    assertThat(json.get("published").asLong()).isEqualTo(100);
-    assertThat(json.get("expectedDeliveries").asLong()).isEqualTo(2000);
-    assertThat(json.get("delivered").asLong()).isEqualTo(2000);
+    long published = json.get("published").asLong();
+    if (!json.get("behindSchedule").asBoolean()) { // only a machine > 5 s behind stops early
+      assertThat(published).isEqualTo(100);
+    }
+    assertThat(published).isPositive();
+    assertThat(json.get("expectedDeliveries").asLong()).isEqualTo(published * 20);
+    assertThat(json.get("delivered").asLong()).isEqualTo(published * 20);
     assertThat(json.get("lost").asLong()).isZero();
     assertThat(json.get("duplicated").asLong()).isZero();
     assertThat(json.get("disconnected").asLong()).isZero();
@@ -109,6 +113,7 @@ class BenchSmokeTest {
     assertThat(json.get("server").get("cpuSeconds").asDouble()).isNotNegative();
     assertThat(json.get("server").get("peakRssKiB").asLong()).isPositive();
     assertThat(json.get("serverCpuMicrosPerDelivery").isNumber()).isTrue();
+    assertThat(json.get("loadToolCpuSeconds").asDouble()).isNotNegative();
     assertThat(report.table()).contains("latencyMicros.p99").contains("lost");
     assertThat(progressBytes.toString(StandardCharsets.UTF_8))
         .contains("[fanout ")
@@ -126,7 +131,7 @@ class BenchSmokeTest {
     assertThat(json.get("rssAfterKiB").asLong()).isPositive();
     assertThat(json.get("rssPerConnectionBytes").isIntegralNumber()).isTrue();
     assertThat(json.get("disconnected").asInt()).isZero();
-    assertThat(hub.subscriberCount()).isLessThanOrEqualTo(50);
+    assertThat(json.get("connectMillis").get("max").asDouble()).isPositive();
   }
 
   @Test
