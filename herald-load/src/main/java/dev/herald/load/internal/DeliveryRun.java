@@ -46,6 +46,7 @@ public final class DeliveryRun {
   private final Latency latency = new Latency();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder deliveredMeasured = new LongAdder();
+  private final LongAdder duplicatedMeasured = new LongAdder();
   private volatile long lastDeliveryNanos;
   private volatile Schedules.@Nullable Counted schedule;
 
@@ -193,8 +194,14 @@ public final class DeliveryRun {
     }
     String data = (String) event.data();
     long seq = Payload.seq(data);
-    if (seq < 0 || seq > Integer.MAX_VALUE || !client.log.record(seq)) {
-      return; // not ours, or a duplicate (counted by the log)
+    if (seq < 0 || seq > Integer.MAX_VALUE) {
+      return; // not ours
+    }
+    if (!client.log.record(seq)) {
+      if (seq >= warmupCount) {
+        duplicatedMeasured.increment();
+      }
+      return;
     }
     delivered.increment();
     if (seq >= warmupCount) {
@@ -235,13 +242,12 @@ public final class DeliveryRun {
     int to = Math.max(from, accepted.length());
     long published = measured(accepted);
     long lost = 0;
-    long duplicated = 0;
     long received = 0;
     for (Client c : subs.clients()) {
       lost += c.log.missing(accepted, from, to);
-      duplicated += c.log.duplicated();
       received += c.log.receivedIn(from, to);
     }
+    long duplicated = duplicatedMeasured.sum(); // of the updates after the warm-up
     double seconds = duration.toNanos() / 1e9;
     if (rate == 0 && lastDeliveryNanos > 0) {
       // Saturation: deliveries may trail the last publication; count the time they took.
