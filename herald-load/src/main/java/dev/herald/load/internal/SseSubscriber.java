@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * body to an {@link SseParser}. One instance per channel; every method runs on its event loop.
  */
 final class SseSubscriber extends ChannelInboundHandlerAdapter implements SseListener {
-  /** The longest line accepted from a server: {@value} bytes. */
-  static final int MAX_LINE = 1 << 20;
+  /** The longest line, and the largest event data, accepted from a server: {@value} bytes. */
+  static final int MAX_LINE = 2 << 20;
 
   private static final int MAX_ERROR_BODY = 200;
   private static final FastThreadLocal<byte[]> SCRATCH =
@@ -99,7 +99,11 @@ final class SseSubscriber extends ChannelInboundHandlerAdapter implements SseLis
     String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
     if (status == 200 && type.startsWith("text/event-stream")) {
       parser =
-          SseParser.builder().maxLineLength(MAX_LINE).lastEventId(client.lastEventId).build(this);
+          SseParser.builder()
+              .maxLineLength(MAX_LINE)
+              .maxEventSize(MAX_LINE)
+              .lastEventId(client.lastEventId)
+              .build(this);
       client.connectedNanos = Payload.now();
       events.connected(client);
     } else {
