@@ -4,13 +4,18 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code herald} command: serves the hub, mints development tokens. */
+/** The {@code herald} command: serves the hub, mints development tokens, generates load. */
 @Command(
     name = "herald",
     mixinStandardHelpOptions = true,
     versionProvider = HeraldCommand.Version.class,
     description = "Real-time push over Server-Sent Events: a Mercure hub on the JVM.",
-    subcommands = {ServeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      TokenCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class HeraldCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
