@@ -158,15 +158,55 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     if (cancelled.get()) {
       return;
     }
-    if (queued.incrementAndGet() > maxQueued) {
-      overflow = true;
-      drain();
+    if (!replaying && wip.compareAndSet(0, 1)) {
+      // Nobody is draining: this thread is the drainer for now.
+      if (deliverDirectly(delivery)) {
+        int missed = wip.decrementAndGet();
+        if (missed != 0) {
+          drainLoop(missed);
+        }
+      } else {
+        queue(delivery);
+        drainLoop(1);
+      }
       return;
     }
-    live.add(delivery);
-    if (!replaying) {
+    if (!queue(delivery) || !replaying) {
       drain();
     }
+  }
+
+  /**
+   * Hands a live update straight to the subscriber, past the queue, if it is caught up (nothing
+   * queued, not replaying) and has demand: the common case, which then costs no queue node. Called
+   * only by the draining thread. Returns false if the update must be queued instead.
+   */
+  private boolean deliverDirectly(Delivery delivery) {
+    Flow.Subscriber<? super Object> s = subscriber;
+    if (s == null
+        || done
+        || overflow
+        || expired
+        || replaying
+        || cancelled.get()
+        || requested.get() <= 0
+        || !live.isEmpty()) {
+      return false;
+    }
+    s.onNext(delivery.frame());
+    requested.decrementAndGet();
+    counters.delivered(1, 0);
+    return true;
+  }
+
+  /** Queues a live update; returns false, and marks the overflow, if the queue is full. */
+  private boolean queue(Delivery delivery) {
+    if (queued.incrementAndGet() > maxQueued) {
+      overflow = true;
+      return false;
+    }
+    live.add(delivery);
+    return true;
   }
 
   /** Ends the stream normally, as when the subscriber's token expires. Any thread. */
@@ -219,7 +259,11 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     if (wip.getAndIncrement() != 0) {
       return;
     }
-    int missed = 1;
+    drainLoop(1);
+  }
+
+  /** Delivers until no other thread asked for a drain meanwhile ({@code missed} times). */
+  private void drainLoop(int missed) {
     do {
       Flow.Subscriber<? super Object> s = subscriber;
       if (s != null && !done) {
