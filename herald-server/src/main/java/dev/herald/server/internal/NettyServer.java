@@ -1,29 +1,18 @@
 package dev.herald.server.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.herald.server.Cors;
 import dev.herald.sse.MessageEvent;
 import dev.herald.sse.SseEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.cors.CorsConfig;
-import io.netty.handler.codec.http.cors.CorsConfigBuilder;
-import io.netty.handler.codec.http.cors.CorsHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -42,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * The Netty server behind {@link dev.herald.server.HeraldServer}: event loops, the channel
  * pipeline, the handler executor and the bookkeeping of open connections and streams.
  *
- * <p>Pipeline of each connection: idle detection (heartbeats and idle timeout) → HTTP codec →
- * optional compression (never for {@code text/event-stream}) → body aggregation with a size limit →
- * optional CORS → {@link ConnectionHandler}.
+ * <p>The pipeline of each connection (HTTP/1.1, HTTP/2, TLS) is set up by {@link
+ * PipelineInitializer}.
  */
 public final class NettyServer implements ServerContext {
   private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
@@ -52,7 +40,6 @@ public final class NettyServer implements ServerContext {
   private final ServerConfig config;
   private final Router router;
   private final SseEncoder encoder;
-  private final CorsConfig corsConfig;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong slowConsumerCuts = new AtomicLong();
 
@@ -62,6 +49,7 @@ public final class NettyServer implements ServerContext {
   private EventLoopGroup workerGroup;
   private ExecutorService ownExecutor;
   private ChannelGroup channels;
+  private ChannelGroup streamChannels;
   private Channel serverChannel;
 
   /**
@@ -82,7 +70,6 @@ public final class NettyServer implements ServerContext {
                     "cannot write " + data.getClass().getName() + " as JSON", e);
               }
             });
-    this.corsConfig = config.cors() == null ? null : corsConfig(config.cors());
   }
 
   /** Binds and starts serving. */
@@ -103,7 +90,8 @@ public final class NettyServer implements ServerContext {
           new MultiThreadIoEventLoopGroup(
               0, new DefaultThreadFactory("herald-io", true), NioIoHandler.newFactory());
       channels = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
-      Executor handlerExecutor = executor;
+      streamChannels =
+          new DefaultChannelGroup("herald-http2-streams", GlobalEventExecutor.INSTANCE);
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(bossGroup, workerGroup)
@@ -115,14 +103,7 @@ public final class NettyServer implements ServerContext {
                   new WriteBufferWaterMark(
                       Math.min(32 * 1024, config.maxBufferedBytes() / 4),
                       Math.min(64 * 1024, config.maxBufferedBytes() / 2)))
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      channels.add(ch);
-                      configure(ch.pipeline(), handlerExecutor);
-                    }
-                  });
+              .childHandler(new PipelineInitializer(this, executor, channels, streamChannels));
       try {
         serverChannel =
             bootstrap.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
@@ -138,44 +119,6 @@ public final class NettyServer implements ServerContext {
             e);
       }
     }
-  }
-
-  private void configure(ChannelPipeline pipeline, Executor executor) {
-    pipeline.addLast(
-        "idle",
-        new IdleStateHandler(
-            0,
-            config.heartbeat().toMillis(),
-            config.idleTimeout().toMillis(),
-            TimeUnit.MILLISECONDS));
-    pipeline.addLast(
-        "codec",
-        new HttpServerCodec(
-            new HttpDecoderConfig()
-                .setMaxInitialLineLength(config.maxRequestLine())
-                .setMaxHeaderSize(config.maxHeaderSize())));
-    if (config.compression()) {
-      pipeline.addLast("compressor", new StreamAwareCompressor());
-    }
-    if (corsConfig != null) {
-      // Before the aggregator, so that its 413 carries the CORS headers a browser needs to read it.
-      pipeline.addLast("cors", new CorsHandler(corsConfig));
-    }
-    pipeline.addLast("aggregator", new BodyAggregator(config.maxBodySize()));
-    pipeline.addLast("handler", new ConnectionHandler(this, executor));
-  }
-
-  private static CorsConfig corsConfig(Cors cors) {
-    CorsConfigBuilder builder =
-        CorsConfigBuilder.forOrigins(cors.origins().toArray(String[]::new))
-            .allowedRequestMethods(
-                HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE)
-            .allowedRequestHeaders(cors.allowedHeaders().toArray(String[]::new))
-            .maxAge(cors.maxAge().toSeconds());
-    if (cors.allowCredentials()) {
-      builder.allowCredentials();
-    }
-    return builder.build();
   }
 
   private static ExecutorService handlerPool(int maxThreads) {
@@ -224,11 +167,12 @@ public final class NettyServer implements ServerContext {
       stopping = true;
       long deadline = System.nanoTime() + timeout.toNanos();
       serverChannel.close().awaitUninterruptibly(timeout.toMillis());
+      // HTTP/2 streams first: each SSE stream gets its retry hint before its connection's GOAWAY.
+      for (Channel stream : streamChannels) {
+        stopRequests(stream, timeout);
+      }
       for (Channel channel : channels) {
-        ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
-        if (handler != null) {
-          channel.eventLoop().execute(handler::serverStopping);
-        }
+        stopRequests(channel, timeout);
       }
       long remaining = Math.max(0, deadline - System.nanoTime());
       if (!channels.newCloseFuture().awaitUninterruptibly(remaining, TimeUnit.NANOSECONDS)) {
@@ -237,6 +181,25 @@ public final class NettyServer implements ServerContext {
       channels.close().awaitUninterruptibly(timeout.toMillis());
       shutdownThreads(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
+  }
+
+  /**
+   * Ends what a connection or HTTP/2 stream is doing: its SSE stream gets its last frame, a
+   * download in flight may finish; an HTTP/2 connection sends {@code GOAWAY} and closes after its
+   * last stream; a connection that has not started a request closes.
+   */
+  private static void stopRequests(Channel channel, Duration timeout) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
+              if (handler != null) {
+                handler.serverStopping();
+              } else if (!Http2Support.goAway(channel, timeout)) {
+                channel.close();
+              }
+            });
   }
 
   private void shutdownThreads(Duration timeout) {

@@ -11,7 +11,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -33,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +101,7 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final String description;
   private final DemandSerializer demand;
   private final @Nullable EventStream options;
+  private final LongSupplier channelPending; // any thread
 
   // Written by signalling threads, drained on the event loop.
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
@@ -135,6 +136,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     this.server = server;
     this.description = description;
     this.demand = new DemandSerializer(executor);
+    this.channelPending = StreamOutbound.pendingBytes(channel);
   }
 
   // ---- Flow.Subscriber: any thread, serially ----
@@ -255,10 +257,15 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
   }
 
-  /** Ends the stream because the server stops. Runs on the event loop. */
+  /**
+   * Ends the stream because the server stops. Runs on the event loop, and writes the last frame at
+   * once: an HTTP/2 connection sends {@code GOAWAY} right after, and some clients (the JDK's before
+   * Java 24) drop their streams when it arrives.
+   */
   void stop() {
     cancelUpstream();
     terminate(Stop.SERVER_STOP);
+    drain();
   }
 
   /** Releases everything once the connection has closed. Runs on the event loop. */
@@ -295,8 +302,7 @@ final class SseStream implements Flow.Subscriber<Object> {
   }
 
   private long channelPendingBytes() {
-    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-    return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    return channelPending.getAsLong();
   }
 
   private void terminate(Object reason) {

@@ -62,7 +62,9 @@ class FileResponderTest {
             8 * 1024,
             null,
             true,
-            JsonMapper.builder().build());
+            JsonMapper.builder().build(),
+            null,
+            true);
     channel =
         new EmbeddedChannel(
             new HttpServerCodec(),
