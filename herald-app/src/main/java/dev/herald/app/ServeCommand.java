@@ -5,6 +5,7 @@ import dev.herald.hub.Hub;
 import dev.herald.hub.JwtKey;
 import dev.herald.server.Cors;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.Tls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -141,9 +142,32 @@ final class ServeCommand implements Callable<Integer> {
           "Publish subscription events and serve the subscriptions API (env HERALD_SUBSCRIPTIONS).")
   boolean subscriptions;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "${env:HERALD_TLS_CERT}",
+      description =
+          "Serve HTTPS and HTTP/2 with this PEM certificate chain; needs --tls-key (env HERALD_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:HERALD_TLS_KEY}",
+      description = "The PEM (PKCS#8) private key of --tls-cert (env HERALD_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-self-signed",
+      defaultValue = "${env:HERALD_TLS_SELF_SIGNED:-false}",
+      description =
+          "Serve HTTPS and HTTP/2 with a new self-signed certificate for localhost, for development (env HERALD_TLS_SELF_SIGNED).")
+  boolean tlsSelfSigned;
+
   @Override
   public Integer call() throws Exception {
     validate();
+    Tls tls = tls();
     JwtKey shared = sharedKey();
     JwtKey pub =
         hmacKey(
@@ -178,7 +202,7 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     HeraldServer.Builder builder =
-        HeraldServer.builder().host(host).port(port).heartbeat(heartbeat);
+        HeraldServer.builder().host(host).port(port).heartbeat(heartbeat).tls(tls);
     List<String> origins = corsOrigins.stream().filter(o -> !o.isBlank()).toList();
     if (!origins.isEmpty()) {
       builder.cors(
@@ -216,8 +240,9 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "herald-shutdown"));
     String shownHost = host.equals("0.0.0.0") ? "localhost" : host;
-    LOG.info("hub at http://{}:{}{}", shownHost, server.port(), Hub.PATH);
-    System.out.println("Herald listening on http://" + shownHost + ":" + server.port());
+    String scheme = tls != null ? "https" : "http";
+    LOG.info("hub at {}://{}:{}{}", scheme, shownHost, server.port(), Hub.PATH);
+    System.out.println("Herald listening on " + scheme + "://" + shownHost + ":" + server.port());
     System.out.flush();
     stopped.await();
     return 0;
@@ -230,6 +255,30 @@ final class ServeCommand implements Callable<Integer> {
     if (historySize < 0) {
       throw new ParameterException(
           spec.commandLine(), "--history-size: " + historySize + " (expected: >= 0)");
+    }
+  }
+
+  /** Returns the certificate from --tls-cert and --tls-key or --tls-self-signed, or null. */
+  private Tls tls() {
+    if (tlsSelfSigned && (tlsCert != null || tlsKey != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--tls-self-signed and --tls-cert/--tls-key: choose one");
+    }
+    if (tlsSelfSigned) {
+      return Tls.selfSigned();
+    }
+    if (tlsCert == null && tlsKey == null) {
+      return null;
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+    }
+    try {
+      return Tls.fromPem(tlsCert, tlsKey);
+    } catch (RuntimeException e) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage());
     }
   }
 
