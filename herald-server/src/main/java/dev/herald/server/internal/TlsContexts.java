@@ -36,23 +36,23 @@ public final class TlsContexts {
   public static SslContext server(byte[] certificatePem, byte[] privateKeyPem, boolean http2) {
     SslProvider provider =
         SslProvider.isAlpnSupported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
-    SslContextBuilder builder =
-        SslContextBuilder.forServer(
-                new ByteArrayInputStream(certificatePem), new ByteArrayInputStream(privateKeyPem))
-            .sslProvider(provider)
-            .protocols("TLSv1.3", "TLSv1.2");
-    if (http2) {
-      builder
-          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-          .applicationProtocolConfig(
-              new ApplicationProtocolConfig(
-                  ApplicationProtocolConfig.Protocol.ALPN,
-                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                  ApplicationProtocolNames.HTTP_2,
-                  ApplicationProtocolNames.HTTP_1_1));
-    }
     try {
+      SslContextBuilder builder =
+          SslContextBuilder.forServer(
+                  new ByteArrayInputStream(certificatePem), new ByteArrayInputStream(privateKeyPem))
+              .sslProvider(provider)
+              .protocols("TLSv1.3", "TLSv1.2");
+      if (http2) {
+        builder
+            .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2,
+                    ApplicationProtocolNames.HTTP_1_1));
+      }
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
