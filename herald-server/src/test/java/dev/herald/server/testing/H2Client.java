@@ -93,7 +93,12 @@ public final class H2Client implements AutoCloseable {
    * connection, so it never returns window to the server.
    */
   public Stream get(String path, boolean read) throws InterruptedException {
-    Stream stream = new Stream();
+    return get(path, read, true);
+  }
+
+  /** Opens a stream as {@link #get(String, boolean)} does; one not keeping its body counts it. */
+  public Stream get(String path, boolean read, boolean keepBody) throws InterruptedException {
+    Stream stream = new Stream(keepBody);
     Http2StreamChannel child =
         new Http2StreamChannelBootstrap(channel)
             .option(ChannelOption.AUTO_READ, read)
@@ -126,12 +131,20 @@ public final class H2Client implements AutoCloseable {
 
   /** One stream: its response head, the text of its body so far, and how it ended. */
   public static final class Stream extends ChannelInboundHandlerAdapter {
+    /** The body text kept: the first {@value} characters, give or take a frame. */
+    static final int MAX_BODY = 1 << 20;
+
     private final CompletableFuture<Http2Headers> head = new CompletableFuture<>();
     private final StringBuffer body = new StringBuffer();
     private final AtomicLong dataBytes = new AtomicLong();
     private final CompletableFuture<Long> reset = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final boolean keepBody;
     private volatile Http2StreamChannel channel;
+
+    Stream(boolean keepBody) {
+      this.keepBody = keepBody;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -144,7 +157,9 @@ public final class H2Client implements AutoCloseable {
         } else if (msg instanceof Http2DataFrame) {
           Http2DataFrame data = (Http2DataFrame) msg;
           dataBytes.addAndGet(data.content().readableBytes());
-          body.append(data.content().toString(StandardCharsets.UTF_8));
+          if (keepBody && body.length() < MAX_BODY) {
+            body.append(data.content().toString(StandardCharsets.UTF_8));
+          }
           if (data.isEndStream()) {
             ended.complete(null);
           }
@@ -167,7 +182,7 @@ public final class H2Client implements AutoCloseable {
       return head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Returns the body received so far, as UTF-8. */
+    /** Returns the body received so far (its first MiB), as UTF-8. */
     public String body() {
       return body.toString();
     }
