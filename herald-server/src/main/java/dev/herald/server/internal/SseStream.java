@@ -7,6 +7,7 @@ import dev.herald.server.SlowConsumerException;
 import dev.herald.sse.MessageEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -102,6 +104,7 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final DemandSerializer demand;
   private final @Nullable EventStream options;
   private final LongSupplier channelPending; // any thread
+  private final boolean coalesce; // an HTTP/2 stream: a drain's events go out as one frame
 
   // Written by signalling threads, drained on the event loop.
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
@@ -137,6 +140,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     this.description = description;
     this.demand = new DemandSerializer(executor);
     this.channelPending = StreamOutbound.pendingBytes(channel);
+    this.coalesce = channel instanceof Http2StreamChannel;
   }
 
   // ---- Flow.Subscriber: any thread, serially ----
@@ -346,14 +350,25 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
     ByteBuf buf;
     ByteBuf last = null;
+    CompositeByteBuf batch = null;
     while ((buf = queue.poll()) != null) {
-      if (last != null) {
-        ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
-      }
       int size = buf.readableBytes();
       queuedBytes.addAndGet(-size);
       averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
-      last = buf;
+      if (last == null) {
+        last = buf;
+      } else if (coalesce) {
+        // HTTP/2: one DATA frame per drain, not a frame (and a promise) per event.
+        if (batch == null) {
+          batch = channel.alloc().compositeBuffer(MAX_WINDOW);
+          batch.addComponent(true, last);
+          last = batch;
+        }
+        batch.addComponent(true, buf);
+      } else {
+        ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
+        last = buf;
+      }
     }
     Object t = terminal;
     if (last != null) {
