@@ -25,7 +25,9 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +40,7 @@ public final class H2Client implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final CompletableFuture<Long> goAway = new CompletableFuture<>();
+  private final List<Http2StreamChannel> streams = new CopyOnWriteArrayList<>();
 
   private H2Client(int port, int initialWindowSize) throws InterruptedException {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -107,6 +110,7 @@ public final class H2Client implements AutoCloseable {
             .sync()
             .getNow();
     stream.channel = child;
+    streams.add(child);
     Http2Headers headers =
         new DefaultHttp2Headers()
             .method("GET")
@@ -120,6 +124,10 @@ public final class H2Client implements AutoCloseable {
 
   @Override
   public void close() {
+    // A stream that never read keeps the frames it was sent until it is closed: close each first.
+    for (Http2StreamChannel stream : streams) {
+      stream.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
     channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
