@@ -29,7 +29,9 @@ class Http2DetailsTest {
       new ServerExtension(b -> routes(b.idleTimeout(Duration.ofMillis(700))));
 
   @RegisterExtension
-  final ServerExtension tls = new ServerExtension(b -> routes(b.tls(TestTls.TLS)));
+  final ServerExtension tls =
+      new ServerExtension(
+          b -> routes(b.tls(TestTls.TLS).cors(Cors.allowOrigins("https://app.example").build())));
 
   @RegisterExtension
   final ServerExtension http1Only =
@@ -88,6 +90,42 @@ class Http2DetailsTest {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(BIG);
     }
+  }
+
+  @Test
+  void corsRunsPerStream() throws Exception {
+    HttpResponse<String> allowed =
+        Protocol.H2
+            .client()
+            .send(
+                HttpRequest.newBuilder(Protocol.H2.uri(tls.port(), "/hello"))
+                    .header("Origin", "https://app.example")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(allowed.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(allowed.headers().firstValue("access-control-allow-origin"))
+        .hasValue("https://app.example");
+    HttpResponse<String> preflight =
+        Protocol.H2
+            .client()
+            .send(
+                HttpRequest.newBuilder(Protocol.H2.uri(tls.port(), "/hello"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://app.example")
+                    .header("Access-Control-Request-Method", "GET")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().allValues("access-control-allow-methods")).isNotEmpty();
+    HttpResponse<String> other =
+        Protocol.H2
+            .client()
+            .send(
+                HttpRequest.newBuilder(Protocol.H2.uri(tls.port(), "/hello"))
+                    .header("Origin", "https://evil.example")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
   }
 
   @Test
