@@ -7,6 +7,7 @@ import dev.herald.hub.JwtKey;
 import dev.herald.redis.RedisBroker;
 import dev.herald.server.Cors;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.Tls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -210,9 +211,29 @@ final class ServeCommand implements Callable<Integer> {
               + " duration; never tokens.")
   boolean accessLog;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "Serve HTTPS and HTTP/2 with this PEM certificate chain; needs --tls-key.")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The PEM (PKCS#8) private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-self-signed",
+      defaultValue = "false",
+      description =
+          "Serve HTTPS and HTTP/2 with a new self-signed certificate for localhost, for development.")
+  boolean tlsSelfSigned;
+
   @Override
   public Integer call() throws Exception {
     validate();
+    Tls tls = tls();
     JwtKey shared = sharedKey();
     JwtKey pub =
         hmacKey(
@@ -257,6 +278,7 @@ final class ServeCommand implements Callable<Integer> {
             .host(host)
             .port(port)
             .heartbeat(heartbeat)
+            .tls(tls)
             .maxConnections(maxConnections)
             .maxConnectionsPerAddress(maxConnectionsPerAddress)
             .maxHeaderSize(maxHeaderSize)
@@ -309,8 +331,10 @@ final class ServeCommand implements Callable<Integer> {
                 "herald-shutdown"));
     String shownHost = host.equals("0.0.0.0") ? "localhost" : host;
     serving.set(true);
-    LOG.info("started: hub at http://{}:{}{}; {}", shownHost, server.port(), Hub.PATH, settings());
-    System.out.println("Herald listening on http://" + shownHost + ":" + server.port());
+    String scheme = tls != null ? "https" : "http";
+    LOG.info(
+        "started: hub at {}://{}:{}{}; {}", scheme, shownHost, server.port(), Hub.PATH, settings());
+    System.out.println("Herald listening on " + scheme + "://" + shownHost + ":" + server.port());
     System.out.flush();
     stopped.await();
     return 0;
@@ -385,6 +409,30 @@ final class ServeCommand implements Callable<Integer> {
           .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
+    }
+  }
+
+  /** Returns the certificate from --tls-cert and --tls-key or --tls-self-signed, or null. */
+  private Tls tls() {
+    if (tlsSelfSigned && (tlsCert != null || tlsKey != null)) {
+      throw new ParameterException(
+          spec.commandLine(), "--tls-self-signed and --tls-cert/--tls-key: choose one");
+    }
+    if (tlsSelfSigned) {
+      return Tls.selfSigned();
+    }
+    if (tlsCert == null && tlsKey == null) {
+      return null;
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+    }
+    try {
+      return Tls.fromPem(tlsCert, tlsKey);
+    } catch (RuntimeException e) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert/--tls-key: " + e.getMessage());
     }
   }
 

@@ -37,7 +37,7 @@ final class HeraldProcess implements AutoCloseable {
   static final String HUB_PATH = "/.well-known/mercure";
 
   private static final Pattern LISTENING =
-      Pattern.compile("Herald listening on http://([^:/\\s]+):(\\d+)");
+      Pattern.compile("Herald listening on (https?)://([^:/\\s]+):(\\d+)");
 
   /** Marks the end of a stream in {@link #stdout}; compared by identity. */
   private static final String EOF = new String("<eof>");
@@ -54,6 +54,7 @@ final class HeraldProcess implements AutoCloseable {
   private final List<String> stderrLines = new CopyOnWriteArrayList<>();
   private final CountDownLatch streamsEnded = new CountDownLatch(2);
   private volatile int port = -1;
+  private volatile String scheme = "http";
 
   private HeraldProcess(Process process) {
     this.process = process;
@@ -84,7 +85,7 @@ final class HeraldProcess implements AutoCloseable {
   }
 
   /**
-   * Waits for the line {@code Herald listening on http://HOST:PORT}, remembers the port, and
+   * Waits for the line {@code Herald listening on http[s]://HOST:PORT}, remembers the port, and
    * returns the lines printed on stdout before it.
    */
   List<String> awaitListening() throws InterruptedException {
@@ -100,7 +101,8 @@ final class HeraldProcess implements AutoCloseable {
       }
       Matcher m = LISTENING.matcher(line);
       if (m.matches()) {
-        port = Integer.parseInt(m.group(2));
+        scheme = m.group(1);
+        port = Integer.parseInt(m.group(3));
         assertThat(port).isBetween(1, 65535);
         return before;
       }
@@ -116,7 +118,7 @@ final class HeraldProcess implements AutoCloseable {
 
   /** Returns the URI of a path on the hub, over the loopback interface. */
   URI uri(String pathAndQuery) {
-    return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    return URI.create(scheme + "://127.0.0.1:" + port() + pathAndQuery);
   }
 
   /** Returns the URI that subscribes to the given topic selector. */

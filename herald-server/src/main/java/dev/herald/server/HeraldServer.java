@@ -7,6 +7,7 @@ import dev.herald.server.internal.NettyServer;
 import dev.herald.server.internal.Route;
 import dev.herald.server.internal.ServerConfig;
 import dev.herald.server.internal.ServerStatsView;
+import dev.herald.server.internal.TlsContexts;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,6 +77,11 @@ public final class HeraldServer implements AutoCloseable {
   /** Returns the number of connections open now. */
   public int connectionCount() {
     return server.connectionCount();
+  }
+
+  /** Returns whether the server speaks HTTPS ({@link Builder#tls(Tls)}). */
+  public boolean isTls() {
+    return server.config().sslContext() != null;
   }
 
   /** Returns the number of SSE streams open now. */
@@ -151,6 +157,8 @@ public final class HeraldServer implements AutoCloseable {
     private boolean accessLog;
     private @Nullable Cors cors;
     private boolean compression = true;
+    private @Nullable Tls tls;
+    private boolean http2 = true;
     private ObjectMapper objectMapper = JsonMapper.builder().findAndAddModules().build();
 
     private Builder() {}
@@ -377,6 +385,26 @@ public final class HeraldServer implements AutoCloseable {
     }
 
     /**
+     * Serves HTTPS with this certificate and key; default none (plain HTTP). With {@link
+     * #http2(boolean) HTTP/2} on, clients that offer it by ALPN get HTTP/2, others HTTP/1.1.
+     */
+    public Builder tls(@Nullable Tls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Sets whether HTTP/2 is served: over TLS to clients that choose it by ALPN, and in cleartext
+     * (h2c) to clients that start with the HTTP/2 preface (prior knowledge) or ask with {@code
+     * Upgrade: h2c}; default true. Every stream of a connection is a request of its own, with the
+     * same routes, guards, limits, SSE backpressure and downloads as over HTTP/1.1.
+     */
+    public Builder http2(boolean http2) {
+      this.http2 = http2;
+      return this;
+    }
+
+    /**
      * Sets the Jackson mapper for JSON bodies and event data; default a plain {@code JsonMapper}.
      */
     public Builder objectMapper(ObjectMapper objectMapper) {
@@ -417,7 +445,11 @@ public final class HeraldServer implements AutoCloseable {
               accessLog,
               cors,
               compression,
-              objectMapper);
+              objectMapper,
+              tls == null
+                  ? null
+                  : TlsContexts.server(tls.certificatePem(), tls.privateKeyPem(), http2),
+              http2);
       return new HeraldServer(new NettyServer(config));
     }
 

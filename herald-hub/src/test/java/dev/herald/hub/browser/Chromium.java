@@ -74,6 +74,12 @@ public final class Chromium implements AutoCloseable {
    * leaves its singleton socket's directory behind in {@code TMPDIR}.
    */
   public static Chromium open(Path executable, URI page, Path dir, Path log) throws IOException {
+    return open(executable, page, dir, log, List.of());
+  }
+
+  /** Starts Chromium as {@link #open(Path, URI, Path, Path)} does, with more flags. */
+  public static Chromium open(Path executable, URI page, Path dir, Path log, List<String> flags)
+      throws IOException {
     Files.createDirectories(log.getParent());
     Path profile = Files.createDirectory(dir.resolve("profile"));
     Path tmp = Files.createDirectory(dir.resolve("tmp"));
@@ -81,6 +87,7 @@ public final class Chromium implements AutoCloseable {
         Stream.of(
                 Stream.of(executable.toString()),
                 FLAGS.stream(),
+                flags.stream(),
                 Stream.of("--user-data-dir=" + profile, page.toString()))
             .flatMap(s -> s)
             .toList();

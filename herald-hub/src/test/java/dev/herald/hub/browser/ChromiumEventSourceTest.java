@@ -148,8 +148,8 @@ class ChromiumEventSourceTest {
    * Over HTTP/1.1 a browser opens at most six connections per host, and each EventSource holds one
    * for as long as it is open: a page's seventh EventSource to the hub waits, in CONNECTING,
    * without an error, until another closes. Real pages hit this with several tabs open, which is
-   * why hubs serve HTTP/2, where every stream shares one connection (Herald's HTTP/2 support is a
-   * separate issue; this test pins today's HTTP/1.1 behaviour).
+   * why hubs serve HTTP/2, where every stream shares one connection ({@link ChromiumHttp2Test}
+   * opens the same page over HTTP/2; this test pins the HTTP/1.1 behaviour).
    *
    * <p>The page reports to {@code localhost} rather than to its own origin, {@code 127.0.0.1}:
    * Chromium counts connections per host name, so the reports do not wait behind the EventSources.

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -17,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +72,7 @@ final class BodyWriter {
   private final HttpResponse head;
   private final long length;
   private final String description;
+  private final LongSupplier channelPending; // any thread
   private Producer producer; // set once, before start()
 
   // Written by the producer's threads, drained on the event loop.
@@ -112,6 +113,7 @@ final class BodyWriter {
     this.head = head;
     this.length = length;
     this.description = description;
+    this.channelPending = StreamOutbound.pendingBytes(channel);
   }
 
   /** Sets the producer; called once, before {@link #start()}. */
@@ -146,8 +148,7 @@ final class BodyWriter {
 
   /** Returns the bytes queued here and waiting in the channel: what this download holds. */
   long bufferedBytes() {
-    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-    return queuedBytes.get() + (outbound == null ? 0 : outbound.totalPendingWriteBytes());
+    return queuedBytes.get() + channelPending.getAsLong();
   }
 
   // ---- event loop ----

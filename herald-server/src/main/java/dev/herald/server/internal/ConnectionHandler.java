@@ -37,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the requests of one HTTP/1.1 connection, one at a time, in order.
+ * Serves the requests of one HTTP/1.1 connection, one at a time, in order; or the one request of an
+ * HTTP/2 stream, in the stream's child channel ({@link Http2Support}).
  *
  * <p>Threads: Netty calls this handler on the connection's event loop, and every field is read and
  * written there only. Guards and handlers run on the handler executor; their outcome comes back to

@@ -1,32 +1,20 @@
 package dev.herald.server.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.herald.server.Cors;
 import dev.herald.sse.MessageEvent;
 import dev.herald.sse.SseEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.cors.CorsConfig;
-import io.netty.handler.codec.http.cors.CorsConfigBuilder;
-import io.netty.handler.codec.http.cors.CorsHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -44,11 +32,8 @@ import org.slf4j.LoggerFactory;
  * The Netty server behind {@link dev.herald.server.HeraldServer}: event loops, the channel
  * pipeline, the handler executor and the bookkeeping of open connections and streams.
  *
- * <p>Pipeline of each connection: write-stall detection ({@link WriteStallDetector}) → idle
- * detection (heartbeats and idle timeout) → HTTP codec → optional {@link AccessLog} → optional
- * compression (never for {@code text/event-stream}) → optional CORS → body aggregation with a size
- * limit → {@link ConnectionHandler}, or {@link ConnectionLimiter.Refusal} for a connection past the
- * connection limits.
+ * <p>The pipeline of each connection (HTTP/1.1, HTTP/2, TLS) is set up by {@link
+ * PipelineInitializer}.
  */
 public final class NettyServer implements ServerContext {
   private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
@@ -56,7 +41,6 @@ public final class NettyServer implements ServerContext {
   private final ServerConfig config;
   private final Router router;
   private final SseEncoder encoder;
-  private final CorsConfig corsConfig;
   private final ConnectionLimiter limiter;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong slowConsumerCuts = new AtomicLong();
@@ -69,6 +53,7 @@ public final class NettyServer implements ServerContext {
   private EventLoopGroup workerGroup;
   private ExecutorService ownExecutor;
   private ChannelGroup channels;
+  private ChannelGroup streamChannels;
   private Channel serverChannel;
 
   /**
@@ -89,7 +74,6 @@ public final class NettyServer implements ServerContext {
                     "cannot write " + data.getClass().getName() + " as JSON", e);
               }
             });
-    this.corsConfig = config.cors() == null ? null : corsConfig(config.cors());
     this.limiter =
         new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerAddress());
   }
@@ -112,7 +96,8 @@ public final class NettyServer implements ServerContext {
           new MultiThreadIoEventLoopGroup(
               0, new DefaultThreadFactory("herald-io", true), NioIoHandler.newFactory());
       channels = new DefaultChannelGroup("herald-connections", GlobalEventExecutor.INSTANCE);
-      Executor handlerExecutor = executor;
+      streamChannels =
+          new DefaultChannelGroup("herald-http2-streams", GlobalEventExecutor.INSTANCE);
       ServerBootstrap bootstrap =
           new ServerBootstrap()
               .group(bossGroup, workerGroup)
@@ -124,21 +109,7 @@ public final class NettyServer implements ServerContext {
                   new WriteBufferWaterMark(
                       Math.min(32 * 1024, config.maxBufferedBytes() / 4),
                       Math.min(64 * 1024, config.maxBufferedBytes() / 2)))
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      channels.add(ch);
-                      InetSocketAddress remote = ch.remoteAddress();
-                      InetAddress address = remote == null ? null : remote.getAddress();
-                      ConnectionLimiter.Verdict verdict = limiter.acquire(address);
-                      if (verdict == ConnectionLimiter.Verdict.ACCEPTED) {
-                        ch.closeFuture().addListener(f -> limiter.release(address));
-                      }
-                      connectionsAccepted.increment();
-                      configure(ch.pipeline(), handlerExecutor, verdict);
-                    }
-                  });
+              .childHandler(new PipelineInitializer(this, executor, channels, streamChannels));
       try {
         serverChannel =
             bootstrap.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
@@ -154,58 +125,6 @@ public final class NettyServer implements ServerContext {
             e);
       }
     }
-  }
-
-  private void configure(
-      ChannelPipeline pipeline, Executor executor, ConnectionLimiter.Verdict verdict) {
-    // Next to the socket, so that it counts what goes on the wire.
-    pipeline.addLast("bytes", byteCounter);
-    if (!config.writeTimeout().isZero()) {
-      pipeline.addLast(
-          "write-timeout", new WriteStallDetector(config.writeTimeout(), this::slowConsumerCut));
-    }
-    pipeline.addLast(
-        "idle",
-        new IdleStateHandler(
-            0,
-            config.heartbeat().toMillis(),
-            config.idleTimeout().toMillis(),
-            TimeUnit.MILLISECONDS));
-    pipeline.addLast(
-        "codec",
-        new HttpServerCodec(
-            new HttpDecoderConfig()
-                .setMaxInitialLineLength(config.maxRequestLine())
-                .setMaxHeaderSize(config.maxHeaderSize())));
-    if (config.accessLog()) {
-      pipeline.addLast("access-log", new AccessLog());
-    }
-    if (config.compression()) {
-      pipeline.addLast("compressor", new StreamAwareCompressor());
-    }
-    if (corsConfig != null) {
-      // Before the aggregator, so that its 413 carries the CORS headers a browser needs to read it.
-      pipeline.addLast("cors", new CorsHandler(corsConfig));
-    }
-    pipeline.addLast("aggregator", new BodyAggregator(config.maxBodySize()));
-    pipeline.addLast(
-        "handler",
-        verdict == ConnectionLimiter.Verdict.ACCEPTED
-            ? new ConnectionHandler(this, executor)
-            : new ConnectionLimiter.Refusal(verdict));
-  }
-
-  private static CorsConfig corsConfig(Cors cors) {
-    CorsConfigBuilder builder =
-        CorsConfigBuilder.forOrigins(cors.origins().toArray(String[]::new))
-            .allowedRequestMethods(
-                HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE)
-            .allowedRequestHeaders(cors.allowedHeaders().toArray(String[]::new))
-            .maxAge(cors.maxAge().toSeconds());
-    if (cors.allowCredentials()) {
-      builder.allowCredentials();
-    }
-    return builder.build();
   }
 
   private static ExecutorService handlerPool(int maxThreads) {
@@ -246,6 +165,21 @@ public final class NettyServer implements ServerContext {
   }
 
   /** Returns the number of connections accepted since this server was created. */
+  /** Returns the limits on connections, in total and per client address. */
+  ConnectionLimiter limiter() {
+    return limiter;
+  }
+
+  /** Counts a connection accepted. Event loop. */
+  void connectionAccepted() {
+    connectionsAccepted.increment();
+  }
+
+  /** Returns the handler that counts the bytes written to every connection; shared. */
+  ByteCounter byteCounter() {
+    return byteCounter;
+  }
+
   public long connectionsAccepted() {
     return connectionsAccepted.sum();
   }
@@ -264,11 +198,12 @@ public final class NettyServer implements ServerContext {
       stopping = true;
       long deadline = System.nanoTime() + timeout.toNanos();
       serverChannel.close().awaitUninterruptibly(timeout.toMillis());
+      // HTTP/2 streams first: each SSE stream gets its retry hint before its connection's GOAWAY.
+      for (Channel stream : streamChannels) {
+        stopRequests(stream, timeout);
+      }
       for (Channel channel : channels) {
-        ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
-        if (handler != null) {
-          channel.eventLoop().execute(handler::serverStopping);
-        }
+        stopRequests(channel, timeout);
       }
       long remaining = Math.max(0, deadline - System.nanoTime());
       if (!channels.newCloseFuture().awaitUninterruptibly(remaining, TimeUnit.NANOSECONDS)) {
@@ -277,6 +212,25 @@ public final class NettyServer implements ServerContext {
       channels.close().awaitUninterruptibly(timeout.toMillis());
       shutdownThreads(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
+  }
+
+  /**
+   * Ends what a connection or HTTP/2 stream is doing: its SSE stream gets its last frame, a
+   * download in flight may finish; an HTTP/2 connection sends {@code GOAWAY} and closes after its
+   * last stream; a connection that has not started a request closes.
+   */
+  private static void stopRequests(Channel channel, Duration timeout) {
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
+              if (handler != null) {
+                handler.serverStopping();
+              } else if (!Http2Support.goAway(channel, timeout)) {
+                channel.close();
+              }
+            });
   }
 
   private void shutdownThreads(Duration timeout) {

@@ -2,6 +2,7 @@ package dev.herald.server.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.herald.server.Cors;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -28,7 +29,9 @@ public record ServerConfig(
     boolean accessLog,
     @Nullable Cors cors,
     boolean compression,
-    ObjectMapper objectMapper) {
+    ObjectMapper objectMapper,
+    @Nullable SslContext sslContext,
+    boolean http2) {
 
   public ServerConfig {
     routes = List.copyOf(routes);

@@ -7,11 +7,11 @@ import dev.herald.server.SlowConsumerException;
 import dev.herald.sse.MessageEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +103,8 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final String description;
   private final DemandSerializer demand;
   private final @Nullable EventStream options;
+  private final LongSupplier channelPending; // any thread
+  private final boolean coalesce; // an HTTP/2 stream: a drain's events go out as one frame
 
   // Written by signalling threads, drained on the event loop.
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
@@ -135,6 +139,8 @@ final class SseStream implements Flow.Subscriber<Object> {
     this.server = server;
     this.description = description;
     this.demand = new DemandSerializer(executor);
+    this.channelPending = StreamOutbound.pendingBytes(channel);
+    this.coalesce = channel instanceof Http2StreamChannel;
   }
 
   // ---- Flow.Subscriber: any thread, serially ----
@@ -255,10 +261,15 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
   }
 
-  /** Ends the stream because the server stops. Runs on the event loop. */
+  /**
+   * Ends the stream because the server stops. Runs on the event loop, and writes the last frame at
+   * once: an HTTP/2 connection sends {@code GOAWAY} right after, and some clients (the JDK's before
+   * Java 24) drop their streams when it arrives.
+   */
   void stop() {
     cancelUpstream();
     terminate(Stop.SERVER_STOP);
+    drain();
   }
 
   /** Releases everything once the connection has closed. Runs on the event loop. */
@@ -295,8 +306,7 @@ final class SseStream implements Flow.Subscriber<Object> {
   }
 
   private long channelPendingBytes() {
-    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
-    return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    return channelPending.getAsLong();
   }
 
   private void terminate(Object reason) {
@@ -340,14 +350,25 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
     ByteBuf buf;
     ByteBuf last = null;
+    CompositeByteBuf batch = null;
     while ((buf = queue.poll()) != null) {
-      if (last != null) {
-        ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
-      }
       int size = buf.readableBytes();
       queuedBytes.addAndGet(-size);
       averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
-      last = buf;
+      if (last == null) {
+        last = buf;
+      } else if (coalesce) {
+        // HTTP/2: one DATA frame per drain, not a frame (and a promise) per event.
+        if (batch == null) {
+          batch = channel.alloc().compositeBuffer(MAX_WINDOW);
+          batch.addComponent(true, last);
+          last = batch;
+        }
+        batch.addComponent(true, buf);
+      } else {
+        ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
+        last = buf;
+      }
     }
     Object t = terminal;
     if (last != null) {

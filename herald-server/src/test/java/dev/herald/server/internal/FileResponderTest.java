@@ -66,7 +66,9 @@ class FileResponderTest {
             false,
             null,
             true,
-            JsonMapper.builder().build());
+            JsonMapper.builder().build(),
+            null,
+            true);
     channel =
         new EmbeddedChannel(
             new HttpServerCodec(),

@@ -41,7 +41,7 @@ public final class SseRecorder implements AutoCloseable {
   private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
 
-  private SseRecorder(HttpRequest request) {
+  private SseRecorder(HttpClient client, HttpRequest request) {
     SseParser parser =
         SseParser.builder()
             .build(
@@ -64,7 +64,7 @@ public final class SseRecorder implements AutoCloseable {
                   }
                 });
     this.response =
-        CLIENT.sendAsync(
+        client.sendAsync(
             request,
             info -> {
               head.complete(info);
@@ -105,12 +105,17 @@ public final class SseRecorder implements AutoCloseable {
   }
 
   public static SseRecorder open(URI uri, String... headers) {
+    return open(CLIENT, uri, headers);
+  }
+
+  /** Opens a stream with the given client: one speaking HTTP/2, or trusting a test certificate. */
+  public static SseRecorder open(HttpClient client, URI uri, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
     if (headers.length > 0) {
       request.headers(headers);
     }
-    return new SseRecorder(request.build());
+    return new SseRecorder(client, request.build());
   }
 
   /** Waits for the response head (status and headers), which arrives before the body ends. */
