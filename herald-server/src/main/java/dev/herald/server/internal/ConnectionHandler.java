@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -127,9 +128,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
       IdleState state = ((IdleStateEvent) evt).state();
-      if (state == IdleState.WRITER_IDLE && stream != null) {
-        stream.heartbeat();
-      } else if (state == IdleState.ALL_IDLE && stream == null && !busy) {
+      if (state == IdleState.READER_IDLE && stream == null && !busy) {
         ctx.close();
       }
       return;
@@ -142,6 +141,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof IOException
         || cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
       LOG.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else if (cause instanceof DecoderException) {
+      // The client broke the protocol (such as pipelining past the codec's depth): one line.
+      LOG.info(
+          "closing connection from {}: {}",
+          ctx.channel().remoteAddress(),
+          cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
     } else {
       LOG.warn("connection from {} failed", ctx.channel().remoteAddress(), cause);
     }
@@ -266,7 +271,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     EventStream eventStream = result instanceof EventStream ? (EventStream) result : null;
     Flow.Publisher<?> publisher =
         toFlowPublisher(eventStream == null ? result : eventStream.publisher());
-    SseStream sse = new SseStream(this, ctx, server, executor, request.toString(), eventStream);
+    SseStream sse =
+        new SseStream(this, ctx, server, executor, request.toString(), eventStream, version);
     publisher.subscribe(sse);
     inEventLoop(
         () -> {

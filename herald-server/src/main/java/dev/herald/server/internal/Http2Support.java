@@ -17,11 +17,9 @@ import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * HTTP/2: the connection-level handlers (frame codec and multiplexer) and the pipeline of each
@@ -126,10 +124,8 @@ final class Http2Support {
               new WriteBufferWaterMark(Math.min(32 * 1024, max / 4), Math.min(64 * 1024, max / 2)));
       ChannelPipeline pipeline = ch.pipeline();
       pipeline.addLast("outbound", new StreamOutbound());
-      // Heartbeats only: a stream ends with its response, so it has no idle timeout of its own;
+      // No idle handler: a stream ends with its response, SseStream sends its own heartbeats, and
       // the connection's idle timeout applies once no stream is open.
-      pipeline.addLast(
-          "idle", new IdleStateHandler(0, config.heartbeat().toMillis(), 0, TimeUnit.MILLISECONDS));
       pipeline.addLast("codec", new Http2StreamFrameToHttpObjectCodec(true));
       for (Map.Entry<String, ChannelHandler> handler : initializer.requestHandlers(ch).entrySet()) {
         pipeline.addLast(handler.getKey(), handler.getValue());

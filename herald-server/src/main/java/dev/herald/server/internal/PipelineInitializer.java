@@ -62,6 +62,9 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
   private final @Nullable CorsConfig corsConfig;
   private final Http2Support http2;
 
+  /** The name of the access log's handler, when it is on. */
+  static final String ACCESS_LOG = "access-log";
+
   /** The connection limits' verdict on a connection, for the handlers of its streams. */
   private static final AttributeKey<ConnectionLimiter.Verdict> VERDICT =
       AttributeKey.valueOf(PipelineInitializer.class, "verdict");
@@ -95,13 +98,11 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
       pipeline.addLast(
           "write-timeout", new WriteStallDetector(config.writeTimeout(), server::slowConsumerCut));
     }
+    // Reader idleness only: a handler watching writes would put a listener on every write. Streams
+    // send their own heartbeats (SseStream); a connection with a stream or a response in progress
+    // ignores the event.
     pipeline.addLast(
-        "idle",
-        new IdleStateHandler(
-            0,
-            config.heartbeat().toMillis(),
-            config.idleTimeout().toMillis(),
-            TimeUnit.MILLISECONDS));
+        "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     SslContext ssl = config.sslContext();
     if (ssl != null) {
       pipeline.addLast("tls", ssl.newHandler(ch.alloc()));
@@ -136,7 +137,7 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
   Map<String, ChannelHandler> requestHandlers(Channel channel) {
     Map<String, ChannelHandler> handlers = new LinkedHashMap<>();
     if (config.accessLog()) {
-      handlers.put("access-log", new AccessLog());
+      handlers.put(ACCESS_LOG, new AccessLog());
     }
     if (config.compression()) {
       handlers.put("compressor", new StreamAwareCompressor());

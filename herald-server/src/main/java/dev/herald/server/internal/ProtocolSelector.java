@@ -50,7 +50,7 @@ final class ProtocolSelector extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      if (((IdleStateEvent) evt).state() == IdleState.ALL_IDLE
+      if (((IdleStateEvent) evt).state() == IdleState.READER_IDLE
           && Http2Support.activeStreams(ctx.pipeline()) <= 0) {
         ctx.close();
       }

@@ -18,15 +18,16 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -74,6 +75,8 @@ final class SseStream implements Flow.Subscriber<Object> {
       Unpooled.unreleasableBuffer(
           Unpooled.copiedBuffer(": heartbeat\n\n", StandardCharsets.UTF_8).asReadOnly());
 
+  private static final short CRLF = ('\r' << 8) | '\n';
+
   private static final ByteBuf PRIMER =
       Unpooled.unreleasableBuffer(
           Unpooled.copiedBuffer(":\n", StandardCharsets.UTF_8).asReadOnly());
@@ -106,8 +109,17 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final LongSupplier channelPending; // any thread
   private final boolean coalesce; // an HTTP/2 stream: a drain's events go out as one frame
 
+  /**
+   * On an HTTP/1.1 connection, the HTTP codec's context: events, already framed as chunks, are
+   * written past the codec (and the handlers above it, which leave event streams alone), so a
+   * fan-out writes the one shared chunk to every connection. Null on HTTP/2, HTTP/1.0 and with the
+   * access log, which counts what passes the codec: events then go through it as {@code
+   * HttpContent}.
+   */
+  private final @Nullable ChannelHandlerContext rawChunks;
+
   // Written by signalling threads, drained on the event loop.
-  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong outstanding = new AtomicLong();
@@ -119,6 +131,8 @@ final class SseStream implements Flow.Subscriber<Object> {
   // Event loop only.
   private State state = State.PENDING;
   private long lastEventNanos;
+  private long lastWriteNanos;
+  private ScheduledFuture<?> heartbeatCheck;
   private long averageEventSize;
   private ScheduledFuture<?> idleCheck;
   private volatile boolean closed;
@@ -130,7 +144,8 @@ final class SseStream implements Flow.Subscriber<Object> {
       ServerContext server,
       Executor executor,
       String description,
-      @Nullable EventStream options) {
+      @Nullable EventStream options,
+      HttpVersion version) {
     this.owner = owner;
     this.options = options;
     this.ctx = ctx;
@@ -141,6 +156,12 @@ final class SseStream implements Flow.Subscriber<Object> {
     this.demand = new DemandSerializer(executor);
     this.channelPending = StreamOutbound.pendingBytes(channel);
     this.coalesce = channel instanceof Http2StreamChannel;
+    this.rawChunks =
+        version.equals(HttpVersion.HTTP_1_1)
+                && !coalesce
+                && ctx.pipeline().get(PipelineInitializer.ACCESS_LOG) == null
+            ? ctx.pipeline().context(HttpServerCodec.class)
+            : null;
   }
 
   // ---- Flow.Subscriber: any thread, serially ----
@@ -171,11 +192,13 @@ final class SseStream implements Flow.Subscriber<Object> {
     ByteBuf encoded;
     try {
       if (item instanceof EncodedEvent) {
-        encoded = Unpooled.wrappedBuffer(((EncodedEvent) item).bytes());
+        EncodedEvent event = (EncodedEvent) item;
+        encoded = rawChunks != null ? EventWire.chunk(event) : EventWire.frame(event);
       } else {
         MessageEvent event =
             item instanceof MessageEvent ? (MessageEvent) item : MessageEvent.of(item);
-        encoded = ByteBufUtil.writeUtf8(channel.alloc(), server.encode(event));
+        String text = server.encode(event);
+        encoded = rawChunks != null ? chunk(text) : ByteBufUtil.writeUtf8(channel.alloc(), text);
       }
     } catch (RuntimeException e) {
       cancelUpstream();
@@ -195,6 +218,18 @@ final class SseStream implements Flow.Subscriber<Object> {
   public void onComplete() {
     publisherTerminated = true;
     terminate(Stop.COMPLETE);
+  }
+
+  /** Returns the frame as an HTTP/1.1 chunk: size line, UTF-8 bytes, CRLF. */
+  private ByteBuf chunk(String frame) {
+    int size = ByteBufUtil.utf8Bytes(frame);
+    String header = Integer.toHexString(size);
+    ByteBuf buf = channel.alloc().buffer(header.length() + size + 4);
+    buf.writeCharSequence(header, StandardCharsets.US_ASCII);
+    buf.writeShort(CRLF);
+    ByteBufUtil.writeUtf8(buf, frame);
+    buf.writeShort(CRLF);
+    return buf;
   }
 
   // ---- entry points from the connection ----
@@ -249,16 +284,31 @@ final class SseStream implements Flow.Subscriber<Object> {
     state = State.OPEN;
     server.streamOpened();
     lastEventNanos = System.nanoTime();
+    lastWriteNanos = lastEventNanos;
     scheduleIdleCheck(server.config().streamIdleTimeout().toNanos());
+    scheduleHeartbeat(server.config().heartbeat().toNanos());
     drain();
     ctx.flush();
   }
 
-  /** Writes a heartbeat comment; called when nothing was written for the heartbeat interval. */
-  void heartbeat() {
-    if (state == State.OPEN) {
-      ctx.writeAndFlush(new DefaultHttpContent(HEARTBEAT.duplicate()), ctx.voidPromise());
+  /**
+   * Writes a heartbeat comment whenever nothing was written for the heartbeat interval, and checks
+   * again when the next one could be due. A timer per stream rather than Netty's {@code
+   * IdleStateHandler}, which would put a listener on every write. Runs on the event loop.
+   */
+  private void scheduleHeartbeat(long intervalNanos) {
+    if (intervalNanos <= 0 || state != State.OPEN) {
+      return;
     }
+    long quiet = System.nanoTime() - lastWriteNanos;
+    if (quiet >= intervalNanos) {
+      ctx.writeAndFlush(new DefaultHttpContent(HEARTBEAT.duplicate()), ctx.voidPromise());
+      lastWriteNanos = System.nanoTime();
+      quiet = 0;
+    }
+    heartbeatCheck =
+        loop.schedule(
+            () -> scheduleHeartbeat(intervalNanos), intervalNanos - quiet, TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -284,6 +334,9 @@ final class SseStream implements Flow.Subscriber<Object> {
     cancelUpstream();
     if (idleCheck != null) {
       idleCheck.cancel(false);
+    }
+    if (heartbeatCheck != null) {
+      heartbeatCheck.cancel(false);
     }
     releaseQueue();
   }
@@ -348,6 +401,10 @@ final class SseStream implements Flow.Subscriber<Object> {
       releaseQueue();
       return;
     }
+    if (rawChunks != null) {
+      drainChunks(rawChunks);
+      return;
+    }
     ByteBuf buf;
     ByteBuf last = null;
     CompositeByteBuf batch = null;
@@ -373,6 +430,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     Object t = terminal;
     if (last != null) {
       lastEventNanos = System.nanoTime();
+      lastWriteNanos = lastEventNanos;
       if (t == null) {
         // When the socket has taken the last of these bytes, there is room to ask for more.
         ctx.write(new DefaultHttpContent(last)).addListener(afterWrite);
@@ -386,6 +444,37 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
     if (last != null) {
       ctx.flush();
+    }
+    replenish();
+  }
+
+  /**
+   * Writes the queued chunks past the HTTP codec and flushes once. A promise per write would cost
+   * more than the write: only when the socket did not take everything is a listener attached, to an
+   * empty write behind the rest, so that demand resumes once the client has read.
+   */
+  private void drainChunks(ChannelHandlerContext raw) {
+    ByteBuf buf;
+    boolean wrote = false;
+    while ((buf = queue.poll()) != null) {
+      int size = buf.readableBytes();
+      queuedBytes.addAndGet(-size);
+      averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
+      raw.write(buf, raw.voidPromise());
+      wrote = true;
+    }
+    Object t = terminal;
+    if (t != null && queue.isEmpty()) {
+      finish(t);
+      return;
+    }
+    if (wrote) {
+      lastEventNanos = System.nanoTime();
+      lastWriteNanos = lastEventNanos;
+      ctx.flush();
+      if (t == null && channelPendingBytes() > 0) {
+        raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(afterWrite);
+      }
     }
     replenish();
   }
@@ -435,6 +524,9 @@ final class SseStream implements Flow.Subscriber<Object> {
     server.streamClosed();
     if (idleCheck != null) {
       idleCheck.cancel(false);
+    }
+    if (heartbeatCheck != null) {
+      heartbeatCheck.cancel(false);
     }
     if (reason == Stop.SLOW_CONSUMER) {
       LOG.info(
