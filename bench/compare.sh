@@ -34,7 +34,7 @@ RUNS=${RUNS:-3}
 SERVERS=${SERVERS:-herald nestjs webflux}
 SCENARIOS=${SCENARIOS:-fanout saturate idle big}
 DURATION=${DURATION:-30s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-20s}
 SUBSCRIBERS=${SUBSCRIBERS:-1000}
 RATE=${RATE:-200}
 PAYLOAD=${PAYLOAD:-100}
@@ -184,7 +184,8 @@ start_server() {
     herald)
       # shellcheck disable=SC2086
       taskset -c "$SERVER_CPU" java $SERVER_JAVA_OPTS -jar "$HERALD_JAR" serve \
-        --host 127.0.0.1 --port "$PORT" --anonymous --jwt-key "$JWT_KEY" >"$out" 2>&1 &
+        --host 127.0.0.1 --port "$PORT" --anonymous --jwt-key "$JWT_KEY" \
+        --max-connections 19000 >"$out" 2>&1 &
       ;;
     nestjs)
       (cd "$NEST_DIR" && PORT=$PORT exec taskset -c "$SERVER_CPU" node dist/main.js) >"$out" 2>&1 &
