@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +31,14 @@ final class SseSubscriber extends ChannelInboundHandlerAdapter implements SseLis
   static final int MAX_LINE = 2 << 20;
 
   private static final int MAX_ERROR_BODY = 200;
+
+  /**
+   * How long a server may hold back its response head before the stream counts as open anyway, in
+   * milliseconds: some servers (Reactor Netty, NestJS) send the head with the first event, which
+   * the run publishes only once every stream is open.
+   */
+  static final long HEADLESS_OPEN_MILLIS = 1_000;
+
   private static final FastThreadLocal<byte[]> SCRATCH =
       new FastThreadLocal<>() {
         @Override
@@ -47,6 +57,7 @@ final class SseSubscriber extends ChannelInboundHandlerAdapter implements SseLis
   private @Nullable SseParser parser;
   private @Nullable StringBuilder errorBody;
   private int status;
+  private boolean open;
   private boolean reported;
 
   SseSubscriber(
@@ -78,6 +89,22 @@ final class SseSubscriber extends ChannelInboundHandlerAdapter implements SseLis
       request.headers().set("Last-Event-ID", lastEventId);
     }
     ctx.writeAndFlush(request);
+    ScheduledFuture<?> unused =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!open && errorBody == null && ctx.channel().isActive()) {
+                    opened();
+                  }
+                },
+                HEADLESS_OPEN_MILLIS,
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void opened() {
+    open = true;
+    client.connectedNanos = Payload.now();
+    events.connected(client);
   }
 
   @Override
@@ -104,8 +131,9 @@ final class SseSubscriber extends ChannelInboundHandlerAdapter implements SseLis
               .maxEventSize(MAX_LINE)
               .lastEventId(client.lastEventId)
               .build(this);
-      client.connectedNanos = Payload.now();
-      events.connected(client);
+      if (!open) {
+        opened();
+      }
     } else {
       errorBody = new StringBuilder("HTTP " + status + (status == 200 ? " " + type : "") + ": ");
     }
