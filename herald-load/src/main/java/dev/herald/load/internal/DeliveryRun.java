@@ -167,6 +167,7 @@ public final class DeliveryRun {
         pubs.awaitFinished();
         p.phase("draining");
         accepted = pubs.acceptedSet();
+        refusedPublishes = pubs.refused();
         long expected = measured(accepted) * subscribers;
         Waits.until(
             () -> deliveredMeasured.sum() >= expected,
@@ -232,6 +233,9 @@ public final class DeliveryRun {
     return line;
   }
 
+  /** Publications the server refused as overloaded (503, 429): not published, not owed. */
+  private long refusedPublishes;
+
   private ObjectNode report(
       Subscribers subs,
       ServerProbe probe,
@@ -270,6 +274,7 @@ public final class DeliveryRun {
       json.put("publishers", publishers);
     }
     json.put("published", published);
+    json.put("refusedPublishes", refusedPublishes);
     if (rate > 0) {
       json.put("behindSchedule", schedule != null && schedule.stopped());
     } else {

@@ -22,6 +22,7 @@ final class Publishers implements HubPublisher.Outcomes {
   private final List<Channel> channels = new ArrayList<>();
   private final BitSet accepted = new BitSet();
   private final AtomicLong acceptedCount = new AtomicLong();
+  private final AtomicLong refusedCount = new AtomicLong();
   private final AtomicLong responses = new AtomicLong();
   private volatile @Nullable String failure;
   private volatile boolean stopping;
@@ -124,9 +125,19 @@ final class Publishers implements HubPublisher.Outcomes {
     responses.incrementAndGet();
   }
 
+  /** Returns how many publications the server refused as overloaded (503 or 429). */
+  long refused() {
+    return refusedCount.get();
+  }
+
   @Override
   public void refused(long seq, int status, String body) {
     responses.incrementAndGet();
+    if (status == 503 || status == 429) {
+      // The server sheds load: the update was not published, so no subscriber is owed it.
+      refusedCount.incrementAndGet();
+      return;
+    }
     if (failure == null) {
       failure = "publication refused: HTTP " + status + (body.isEmpty() ? "" : ": " + body);
     }
