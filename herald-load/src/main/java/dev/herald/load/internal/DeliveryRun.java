@@ -43,6 +43,12 @@ public final class DeliveryRun {
   private final int maxInFlight;
   private final long warmupCount;
 
+  /**
+   * The first sequence number measured: the updates published after the warm-up time. That is
+   * {@link #warmupCount} when the server keeps the rate, fewer when it accepts updates more slowly.
+   */
+  private volatile long measuredFrom;
+
   private final Latency latency = new Latency();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder deliveredMeasured = new LongAdder();
@@ -76,6 +82,7 @@ public final class DeliveryRun {
     this.publishers = publishers;
     this.maxInFlight = maxInFlight;
     this.warmupCount = rate * warmup.toNanos() / 1_000_000_000L;
+    this.measuredFrom = warmupCount;
   }
 
   /** Runs a fan-out: {@code rate} updates a second for warmup plus duration. */
@@ -149,6 +156,7 @@ public final class DeliveryRun {
         pubs.start(topic, payloadBytes, publishers, maxInFlight);
         Publishers running = pubs;
         Waits.until(() -> false, publishStart + warmup.toNanos(), running::check);
+        measuredFrom = Math.min(warmupCount, s.issued());
         probe.start();
         p.phase("publishing");
         long end = publishStart + warmup.toNanos() + duration.toNanos() + GRACE.toNanos();
@@ -185,7 +193,7 @@ public final class DeliveryRun {
 
   private long measured(BitSet accepted) {
     return accepted
-        .get((int) warmupCount, Math.max((int) warmupCount, accepted.length()))
+        .get((int) measuredFrom, Math.max((int) measuredFrom, accepted.length()))
         .cardinality();
   }
 
@@ -199,13 +207,13 @@ public final class DeliveryRun {
       return; // not ours
     }
     if (!client.log.record(seq)) {
-      if (seq >= warmupCount) {
+      if (seq >= measuredFrom) {
         duplicatedMeasured.increment();
       }
       return;
     }
     delivered.increment();
-    if (seq >= warmupCount) {
+    if (seq >= measuredFrom) {
       long now = Payload.now();
       latency.recordNanos(now - Payload.nanos(data));
       deliveredMeasured.increment();
@@ -242,7 +250,7 @@ public final class DeliveryRun {
       Histogram connectTimes,
       BitSet accepted,
       long publishStart) {
-    int from = (int) warmupCount;
+    int from = (int) measuredFrom;
     int to = Math.max(from, accepted.length());
     long published = measured(accepted);
     long lost = 0;
