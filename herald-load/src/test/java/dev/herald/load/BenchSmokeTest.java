@@ -191,6 +191,48 @@ class BenchSmokeTest {
   }
 
   @Test
+  void publicationsRefusedAsOverloadAreCountedAndTheRunGoesOn() {
+    // A real hub limiting its publisher to 5 updates/s answers 429 to most of 50/s.
+    Hub limited = Hub.builder().jwtKey(JwtKey.hmac(KEY)).anonymous(true).publishRate(5, 1).build();
+    HeraldServer other =
+        limited.install(HeraldServer.builder().host("127.0.0.1").port(0)).build().start();
+    try {
+      URI otherUrl = URI.create("http://127.0.0.1:" + other.port() + "/.well-known/mercure");
+      LoadTarget limitedTarget =
+          new LoadTarget(
+              otherUrl,
+              List.of(),
+              token(KEY),
+              null,
+              LoadTarget.defaultSourceAddresses(otherUrl),
+              PID,
+              1,
+              Duration.ofSeconds(30));
+
+      JsonNode json =
+          Bench.fanout(
+                  limitedTarget,
+                  "https://example.com/limited",
+                  5,
+                  50,
+                  50,
+                  Duration.ofSeconds(2),
+                  Duration.ZERO,
+                  progress)
+              .node();
+
+      assertThat(json.get("refusedPublishes").asLong()).isPositive();
+      assertThat(json.get("published").asLong()).isPositive();
+      assertThat(json.get("lost").asLong()).isZero();
+      assertThat(json.get("duplicated").asLong()).isZero();
+      assertThat(json.get("delivered").asLong()).isEqualTo(json.get("published").asLong() * 5);
+    } finally {
+      other.close();
+      limited.close();
+    }
+  }
+
+  @Test
   void aRefusedSubscriptionFailsTheRun() {
     Hub closed = Hub.builder().jwtKey(JwtKey.hmac(KEY)).build(); // no anonymous subscribers
     HeraldServer other = closed.install(HeraldServer.builder().port(0)).build().start();
