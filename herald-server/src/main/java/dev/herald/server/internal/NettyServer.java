@@ -6,6 +6,7 @@ import dev.herald.sse.SseEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -17,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -45,7 +47,8 @@ public final class NettyServer implements ServerContext {
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicLong slowConsumerCuts = new AtomicLong();
   private final LongAdder connectionsAccepted = new LongAdder();
-  private final ByteCounter byteCounter = new ByteCounter();
+  private final LongAdder bytesWritten = new LongAdder();
+  private final ConcurrentHashMap<EventLoop, DrainBatch> drains = new ConcurrentHashMap<>();
 
   private final Object lifecycle = new Object();
   private volatile boolean stopping;
@@ -175,9 +178,9 @@ public final class NettyServer implements ServerContext {
     connectionsAccepted.increment();
   }
 
-  /** Returns the handler that counts the bytes written to every connection; shared. */
-  ByteCounter byteCounter() {
-    return byteCounter;
+  /** Returns the counter of the bytes written to every connection; shared. */
+  LongAdder bytesCounter() {
+    return bytesWritten;
   }
 
   public long connectionsAccepted() {
@@ -186,7 +189,7 @@ public final class NettyServer implements ServerContext {
 
   /** Returns the number of bytes written to connections since this server was created. */
   public long bytesWritten() {
-    return byteCounter.bytesWritten();
+    return bytesWritten.sum();
   }
 
   /** Stops accepting, ends every stream and connection, and releases the threads. */
@@ -271,6 +274,12 @@ public final class NettyServer implements ServerContext {
   @Override
   public void streamClosed() {
     streams.decrementAndGet();
+  }
+
+  @Override
+  public DrainBatch drains(EventLoop loop) {
+    DrainBatch batch = drains.get(loop);
+    return batch != null ? batch : drains.computeIfAbsent(loop, DrainBatch::new);
   }
 
   @Override

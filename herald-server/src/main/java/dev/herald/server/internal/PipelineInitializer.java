@@ -20,14 +20,12 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +34,16 @@ import org.slf4j.LoggerFactory;
  * Sets up the pipeline of each accepted connection.
  *
  * <pre>
- * plain, HTTP/2 off:  bytes → write stall → idle → HTTP/1.1 codec → protocol
- * plain, HTTP/2 on:   bytes → write stall → idle → h2c (prior-knowledge preface or Upgrade: h2c,
- *                     else HTTP/1.1) → protocol
- * TLS:                bytes → write stall → idle → TLS → ALPN (h2 → HTTP/2 frames, http/1.1 →
- *                     codec) → protocol
+ * plain, HTTP/2 off:  watch → HTTP/1.1 codec → protocol
+ * plain, HTTP/2 on:   watch → h2c (prior-knowledge preface or Upgrade: h2c, else HTTP/1.1) →
+ *                     protocol
+ * TLS:                watch → TLS → ALPN (h2 → HTTP/2 frames, http/1.1 → codec) → protocol
  * </pre>
  *
- * <p>{@link ByteCounter} counts what goes on the wire, {@link WriteStallDetector} closes a
- * connection whose client stopped reading, and a connection past the connection limits ({@link
- * ConnectionLimiter}) gets a {@link ConnectionLimiter.Refusal} in place of {@link
- * ConnectionHandler}.
+ * <p>{@link ConnectionWatch} counts what goes on the wire, closes a connection whose client stopped
+ * reading and tells when one has sent nothing for the idle timeout, and a connection past the
+ * connection limits ({@link ConnectionLimiter}) gets a {@link ConnectionLimiter.Refusal} in place
+ * of {@link ConnectionHandler}.
  *
  * <p>The {@link ProtocolSelector} at the end adds the request handlers (compression, CORS, body
  * aggregation, {@link ConnectionHandler}) when the first HTTP/1.1 request arrives; on HTTP/2 the
@@ -61,6 +58,7 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
   private final ChannelGroup connections;
   private final @Nullable CorsConfig corsConfig;
   private final Http2Support http2;
+  private final Runnable onStall;
 
   /** The name of the access log's handler, when it is on. */
   static final String ACCESS_LOG = "access-log";
@@ -77,6 +75,7 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     this.connections = connections;
     this.corsConfig = config.cors() == null ? null : corsConfig(config.cors());
     this.http2 = new Http2Support(this, config, streams);
+    this.onStall = server::slowConsumerCut;
   }
 
   @Override
@@ -92,17 +91,13 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     }
     ch.attr(VERDICT).set(verdict);
     ChannelPipeline pipeline = ch.pipeline();
-    // Next to the socket, so that it counts what goes on the wire.
-    pipeline.addLast("bytes", server.byteCounter());
-    if (!config.writeTimeout().isZero()) {
-      pipeline.addLast(
-          "write-timeout", new WriteStallDetector(config.writeTimeout(), server::slowConsumerCut));
-    }
-    // Reader idleness only: a handler watching writes would put a listener on every write. Streams
+    // Next to the socket, so that it counts what goes on the wire. Reader idleness only: streams
     // send their own heartbeats (SseStream); a connection with a stream or a response in progress
     // ignores the event.
     pipeline.addLast(
-        "idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        "watch",
+        new ConnectionWatch(
+            server.bytesCounter(), config.writeTimeout(), config.idleTimeout(), onStall));
     SslContext ssl = config.sslContext();
     if (ssl != null) {
       pipeline.addLast("tls", ssl.newHandler(ch.alloc()));

@@ -23,18 +23,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.PlatformDependent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -77,6 +77,23 @@ final class SseStream implements Flow.Subscriber<Object> {
 
   private static final short CRLF = ('\r' << 8) | '\n';
 
+  private static final VarHandle QUEUED_BYTES;
+  private static final VarHandle DRAIN_SCHEDULED;
+  private static final VarHandle OUTSTANDING;
+  private static final VarHandle CANCELLED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      QUEUED_BYTES = lookup.findVarHandle(SseStream.class, "queuedBytes", long.class);
+      DRAIN_SCHEDULED = lookup.findVarHandle(SseStream.class, "drainScheduled", int.class);
+      OUTSTANDING = lookup.findVarHandle(SseStream.class, "outstanding", long.class);
+      CANCELLED = lookup.findVarHandle(SseStream.class, "cancelled", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private static final ByteBuf PRIMER =
       Unpooled.unreleasableBuffer(
           Unpooled.copiedBuffer(":\n", StandardCharsets.UTF_8).asReadOnly());
@@ -107,6 +124,7 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final DemandSerializer demand;
   private final @Nullable EventStream options;
   private final LongSupplier channelPending; // any thread
+  private final DrainBatch drains;
   private final boolean coalesce; // an HTTP/2 stream: a drain's events go out as one frame
 
   /**
@@ -119,11 +137,14 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final @Nullable ChannelHandlerContext rawChunks;
 
   // Written by signalling threads, drained on the event loop.
-  private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
-  private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final AtomicLong outstanding = new AtomicLong();
-  private final AtomicBoolean cancelled = new AtomicBoolean();
+  // Plain fields with VarHandles rather than Atomic* objects, and a linked queue rather than an
+  // array-backed one: at tens of thousands of streams, every object a delivery touches is a cache
+  // miss and every idle stream's footprint counts (an array-backed MPSC queue starts at ~4.7 KB).
+  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  private volatile long queuedBytes;
+  private volatile int drainScheduled; // 0 or 1
+  private volatile long outstanding;
+  private volatile int cancelled; // 0 or 1
   private volatile boolean anyEvent;
   private volatile boolean publisherTerminated; // written by the signalling thread
   private volatile Object terminal; // null, a Stop or a Throwable; first one wins
@@ -155,6 +176,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     this.description = description;
     this.demand = new DemandSerializer(executor);
     this.channelPending = StreamOutbound.pendingBytes(channel);
+    this.drains = server.drains(loop);
     this.coalesce = channel instanceof Http2StreamChannel;
     this.rawChunks =
         version.equals(HttpVersion.HTTP_1_1)
@@ -171,7 +193,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     if (!demand.subscription(subscription)) {
       return;
     }
-    if (cancelled.get()) {
+    if (cancelled != 0) {
       demand.cancel();
       return;
     }
@@ -179,13 +201,13 @@ final class SseStream implements Flow.Subscriber<Object> {
     // how many more fit. More than one, so that a timer source (Flux.interval) has slack before
     // the first refill arrives.
     long first = initialDemand(server.config().maxBufferedBytes());
-    outstanding.set(first);
+    outstanding = first;
     demand.requestNow(first);
   }
 
   @Override
   public void onNext(Object item) {
-    outstanding.decrementAndGet();
+    OUTSTANDING.getAndAdd(this, -1L);
     if (terminal != null) {
       return;
     }
@@ -345,14 +367,14 @@ final class SseStream implements Flow.Subscriber<Object> {
 
   private void enqueue(ByteBuf encoded) {
     int size = encoded.readableBytes();
-    long buffered = queuedBytes.get() + channelPendingBytes();
+    long buffered = queuedBytes + channelPendingBytes();
     if (buffered > 0 && buffered + size > server.config().maxBufferedBytes()) {
       encoded.release();
       cancelUpstream();
       terminate(Stop.SLOW_CONSUMER);
       return;
     }
-    queuedBytes.addAndGet(size);
+    QUEUED_BYTES.getAndAdd(this, (long) size);
     queue.add(encoded);
     anyEvent = true;
     scheduleDrain();
@@ -375,15 +397,15 @@ final class SseStream implements Flow.Subscriber<Object> {
 
   private void cancelUpstream() {
     // A publisher that has terminated is not cancelled as well: its cleanup already ran, once.
-    if (!publisherTerminated && cancelled.compareAndSet(false, true)) {
+    if (!publisherTerminated && CANCELLED.compareAndSet(this, 0, 1)) {
       demand.cancel();
     }
   }
 
   private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
+    if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
       try {
-        loop.execute(this::drain);
+        drains.add(this);
       } catch (RejectedExecutionException e) {
         // The event loop is gone with the server: nothing will be written any more.
         cancelUpstream();
@@ -392,8 +414,9 @@ final class SseStream implements Flow.Subscriber<Object> {
     }
   }
 
-  private void drain() {
-    drainScheduled.set(false);
+  /** Writes what is queued, or finishes the stream. Runs on the event loop. */
+  void drain() {
+    drainScheduled = 0;
     if (state == State.PENDING) {
       return; // open() drains once the head is out
     }
@@ -410,7 +433,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     CompositeByteBuf batch = null;
     while ((buf = queue.poll()) != null) {
       int size = buf.readableBytes();
-      queuedBytes.addAndGet(-size);
+      QUEUED_BYTES.getAndAdd(this, (long) -size);
       averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
       if (last == null) {
         last = buf;
@@ -458,7 +481,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     boolean wrote = false;
     while ((buf = queue.poll()) != null) {
       int size = buf.readableBytes();
-      queuedBytes.addAndGet(-size);
+      QUEUED_BYTES.getAndAdd(this, (long) -size);
       averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
       raw.write(buf, raw.voidPromise());
       wrote = true;
@@ -471,7 +494,7 @@ final class SseStream implements Flow.Subscriber<Object> {
     if (wrote) {
       lastEventNanos = System.nanoTime();
       lastWriteNanos = lastEventNanos;
-      ctx.flush();
+      raw.flush(); // the handlers above the codec hold nothing of a stream's
       if (t == null && channelPendingBytes() > 0) {
         raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(afterWrite);
       }
@@ -491,23 +514,22 @@ final class SseStream implements Flow.Subscriber<Object> {
    * each drain, each completed write and each change of writability.
    */
   private void replenish() {
-    if (cancelled.get() || terminal != null || state != State.OPEN || !channel.isWritable()) {
+    if (cancelled != 0 || terminal != null || state != State.OPEN || !channel.isWritable()) {
       return;
     }
-    long outstandingNow = outstanding.get();
+    long outstandingNow = outstanding;
     long window;
     if (averageEventSize == 0) {
       window = initialDemand(server.config().maxBufferedBytes());
     } else {
-      long budget =
-          server.config().maxBufferedBytes() / 2 - queuedBytes.get() - channelPendingBytes();
+      long budget = server.config().maxBufferedBytes() / 2 - queuedBytes - channelPendingBytes();
       window = Math.min(MAX_WINDOW, budget / averageEventSize);
     }
     if (window <= 0 || outstandingNow > window / 2) {
       return;
     }
     long more = window - outstandingNow;
-    outstanding.addAndGet(more);
+    OUTSTANDING.getAndAdd(this, more);
     demand.requestLater(more);
   }
 
@@ -596,7 +618,7 @@ final class SseStream implements Flow.Subscriber<Object> {
   private void releaseQueue() {
     ByteBuf buf;
     while ((buf = queue.poll()) != null) {
-      queuedBytes.addAndGet(-buf.readableBytes());
+      QUEUED_BYTES.getAndAdd(this, (long) -buf.readableBytes());
       buf.release();
     }
   }
