@@ -29,7 +29,7 @@ case "${1:-}" in
 esac
 
 # --- settings (environment) -------------------------------------------------------------------
-HERALD_JAR=herald-app/target/herald.jar
+HERALD_JAR=${HERALD_JAR:-herald-app/target/herald.jar}
 RUNS=${RUNS:-3}
 SERVERS=${SERVERS:-herald nestjs webflux}
 SCENARIOS=${SCENARIOS:-fanout saturate idle big}
