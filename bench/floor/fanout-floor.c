@@ -5,7 +5,7 @@
 // over the updates) and the CPU time per write(2), user and system.
 //
 //   gcc -O2 -o /tmp/fanout-floor bench/floor/fanout-floor.c
-//   /tmp/fanout-floor CONNECTIONS UPDATES BYTES GAP_MS    e.g. 10000 100 130 100 (10,000 x 10/s)
+//   /tmp/fanout-floor CONNECTIONS UPDATES BYTES GAP_MS    e.g. 10000 100 164 100 (10,000 x 10/s)
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
