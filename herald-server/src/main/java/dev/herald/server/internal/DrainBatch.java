@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * most once until it has been drained (its own flag, see {@link SseStream}).
  */
 final class DrainBatch {
-  /** Streams drained per task before the loop gets to do its I/O again. */
+  /**
+   * Streams drained per task; the rest continue in a new task, behind the tasks that other
+   * connections of the loop queued meanwhile.
+   */
   static final int MAX_PER_TASK = 4096;
 
   private final EventLoop loop;
