@@ -16,9 +16,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * of the event loop, not per event.
  *
  * <p>Threads: {@link #add} from any thread; the batch runs on {@link #loop}. A stream is added at
- * most once until it has been drained (its own flag, see {@link SseStream}).
+ * most once until it has been drained (its own flag, see {@link SseStream}), but may join again
+ * while the batch runs.
  */
 final class DrainBatch {
+  /** What joins a batch: an {@link SseStream}. */
+  interface Member {
+    /** Writes what the member has queued. Runs on the batch's event loop. */
+    void drain();
+  }
+
   /**
    * Streams drained per task; the rest continue in a new task, behind the tasks that other
    * connections of the loop queued meanwhile.
@@ -26,7 +33,7 @@ final class DrainBatch {
   static final int MAX_PER_TASK = 4096;
 
   private final EventLoop loop;
-  private final Queue<SseStream> pending = PlatformDependent.newMpscQueue();
+  private final Queue<Member> pending = PlatformDependent.newMpscQueue();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable run = this::run;
 
@@ -35,24 +42,24 @@ final class DrainBatch {
   }
 
   /**
-   * Queues the stream for the next batch, scheduling one if none is pending.
+   * Queues the member for the next batch, scheduling one if none is pending.
    *
    * @throws java.util.concurrent.RejectedExecutionException if the event loop has shut down
    */
-  void add(SseStream stream) {
-    pending.add(stream);
+  void add(Member member) {
+    pending.add(member);
     if (scheduled.compareAndSet(false, true)) {
       loop.execute(run);
     }
   }
 
   private void run() {
-    // Cleared first: a stream added from here on schedules the next batch itself.
+    // Cleared first: a member added from here on schedules the next batch itself.
     scheduled.set(false);
-    SseStream stream;
+    Member member;
     int drained = 0;
-    while ((stream = pending.poll()) != null) {
-      stream.drain();
+    while ((member = pending.poll()) != null) {
+      member.drain();
       if (++drained == MAX_PER_TASK) {
         if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
           loop.execute(run);

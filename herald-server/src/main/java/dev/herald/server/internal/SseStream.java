@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * the channel, which releases it once written; buffers left when the stream closes are released by
  * {@link #releaseQueue()}.
  */
-final class SseStream implements Flow.Subscriber<Object> {
+final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
 
   /** The shortest reconnection time hinted to clients when the server stops: {@value} ms. */
@@ -415,7 +415,8 @@ final class SseStream implements Flow.Subscriber<Object> {
   }
 
   /** Writes what is queued, or finishes the stream. Runs on the event loop. */
-  void drain() {
+  @Override
+  public void drain() {
     drainScheduled = 0;
     if (state == State.PENDING) {
       return; // open() drains once the head is out
