@@ -146,6 +146,10 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   private volatile long outstanding;
   private volatile int cancelled; // 0 or 1
   private volatile boolean anyEvent;
+  // The channel's unsent bytes when its event loop last looked: enqueue() checks the bound against
+  // it rather than reach into the channel from the publishing thread for every event. Only the
+  // loop's own writes make it grow, and it looks right after each.
+  private volatile long channelPendingSeen;
   private volatile boolean publisherTerminated; // written by the signalling thread
   private volatile Object terminal; // null, a Stop or a Throwable; first one wins
 
@@ -367,7 +371,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
 
   private void enqueue(ByteBuf encoded) {
     int size = encoded.readableBytes();
-    long buffered = queuedBytes + channelPendingBytes();
+    long buffered = queuedBytes + channelPendingSeen;
     if (buffered > 0 && buffered + size > server.config().maxBufferedBytes()) {
       encoded.release();
       cancelUpstream();
@@ -376,12 +380,28 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
     }
     QUEUED_BYTES.getAndAdd(this, (long) size);
     queue.add(encoded);
-    anyEvent = true;
+    if (!anyEvent) {
+      anyEvent = true;
+    }
     scheduleDrain();
   }
 
+  /** Returns the bytes the channel has not sent yet, and keeps them for {@link #enqueue}. */
   private long channelPendingBytes() {
-    return channelPending.getAsLong();
+    long pending = channelPending.getAsLong();
+    channelPendingSeen = pending;
+    return pending;
+  }
+
+  /**
+   * Counts bytes drained from the queue as the channel's, once the channel holds them: the sum
+   * {@link #enqueue} checks never misses bytes on their way from one to the other.
+   */
+  private void handedToChannel(long bytes) {
+    if (bytes > 0) {
+      channelPendingBytes();
+      QUEUED_BYTES.getAndAdd(this, -bytes);
+    }
   }
 
   private void terminate(Object reason) {
@@ -432,9 +452,10 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
     ByteBuf buf;
     ByteBuf last = null;
     CompositeByteBuf batch = null;
+    long drained = 0;
     while ((buf = queue.poll()) != null) {
       int size = buf.readableBytes();
-      QUEUED_BYTES.getAndAdd(this, (long) -size);
+      drained += size;
       averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
       if (last == null) {
         last = buf;
@@ -462,6 +483,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
         ctx.write(new DefaultHttpContent(last), ctx.voidPromise());
       }
     }
+    handedToChannel(drained);
     if (t != null && queue.isEmpty()) {
       finish(t);
       return;
@@ -479,14 +501,15 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
    */
   private void drainChunks(ChannelHandlerContext raw) {
     ByteBuf buf;
-    boolean wrote = false;
+    long drained = 0;
     while ((buf = queue.poll()) != null) {
       int size = buf.readableBytes();
-      QUEUED_BYTES.getAndAdd(this, (long) -size);
+      drained += size;
       averageEventSize = averageEventSize == 0 ? size : (averageEventSize * 7 + size) / 8;
       raw.write(buf, raw.voidPromise());
-      wrote = true;
     }
+    boolean wrote = drained > 0;
+    handedToChannel(drained);
     Object t = terminal;
     if (t != null && queue.isEmpty()) {
       finish(t);
