@@ -116,7 +116,9 @@ class BenchCommandTest {
     assertThat(keys(json.get("server"))).containsExactly("cpuSeconds", "peakRssKiB", "rssKiB");
     long published = json.get("published").asLong();
     if (!json.get("behindSchedule").asBoolean()) { // only a machine > 5 s behind stops early
-      assertThat(published).isEqualTo(100);
+      // The updates issued after the warm-up time: 100 of the 125, a few more when the
+      // publishers connected late in the warm-up and the schedule had not reached 25 by its end.
+      assertThat(published).isBetween(100L, 125L);
     }
     assertThat(json.get("delivered").asLong()).isEqualTo(published * 20).isPositive();
     assertThat(json.get("lost").asLong()).isZero();
