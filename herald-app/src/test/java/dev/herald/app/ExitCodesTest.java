@@ -48,6 +48,8 @@ class ExitCodesTest {
         Arguments.of((Object) new String[] {"serve", "--jwt-key", "short"}),
         Arguments.of((Object) new String[] {"serve", "--publisher-jwt-key", "short"}),
         Arguments.of((Object) new String[] {"serve", "--subscriber-jwt-key", "short"}),
+        Arguments.of((Object) new String[] {"serve", "--no-metrics", "--metrics-token", "t"}),
+        Arguments.of((Object) new String[] {"serve", "--metrics-token", " "}),
         Arguments.of((Object) new String[] {"--nope"}),
         Arguments.of((Object) new String[] {"nope"}));
   }
@@ -116,8 +118,12 @@ class ExitCodesTest {
             "--history-size",
             "--history-dir",
             "--cors-origin",
+            "--no-dashboard",
+            "--no-metrics",
+            "--metrics-token",
             "HERALD_PORT",
-            "HERALD_JWT_KEY");
+            "HERALD_JWT_KEY",
+            "HERALD_METRICS_TOKEN");
     assertThat(herald.stderr()).isEmpty();
   }
 
