@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.load.internal.Payload;
-import dev.herald.server.HeraldServer;
-import dev.herald.sse.MessageEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +32,6 @@ class WarmupWindowTest {
   private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final int SUBSCRIBERS = 3;
 
-  private final List<SubmissionPublisher<MessageEvent>> streams = new CopyOnWriteArrayList<>();
-
   /** {@link Payload#now()} when the server answers again; 0 before the first publication. */
   private final AtomicLong gate = new AtomicLong();
 
@@ -47,39 +39,19 @@ class WarmupWindowTest {
   private final AtomicLong early = new AtomicLong();
 
   private final AtomicLong lastEarlySent = new AtomicLong();
-  private HeraldServer server;
+  private FormHub hub;
 
   @BeforeEach
   void startSlowServer() {
-    server =
-        HeraldServer.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .sse(
-                "/hub",
-                request -> {
-                  SubmissionPublisher<MessageEvent> stream = new SubmissionPublisher<>();
-                  streams.add(stream);
-                  return stream;
-                })
-            .post("/hub", request -> publish(request.bodyText()))
-            .build()
-            .start();
+    hub = new FormHub(this::publish);
   }
 
   @AfterEach
   void stop() {
-    server.close();
-    streams.forEach(SubmissionPublisher::close);
+    hub.close();
   }
 
-  private CompletableFuture<String> publish(String form) {
-    String data = "";
-    for (String pair : form.split("&")) {
-      if (pair.startsWith("data=")) {
-        data = URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
-      }
-    }
+  private CompletableFuture<String> publish(String data) {
     long sent = Payload.nanos(data);
     long now = Payload.now();
     gate.compareAndSet(0, now + HOLD_NANOS);
@@ -91,15 +63,13 @@ class WarmupWindowTest {
       Executor later = CompletableFuture.delayedExecutor(open - now, TimeUnit.NANOSECONDS);
       return CompletableFuture.supplyAsync(() -> "ok", later);
     }
-    for (SubmissionPublisher<MessageEvent> stream : streams) {
-      stream.submit(MessageEvent.of(data));
-    }
+    hub.deliver(data);
     return CompletableFuture.completedFuture("ok");
   }
 
   @Test
   void measuresTheUpdatesSentAfterTheWarmupEvenWhenTheServerFellBehindDuringIt() {
-    URI url = URI.create("http://127.0.0.1:" + server.port() + "/hub");
+    URI url = hub.url();
     PrintStream progress =
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     long runStart = Payload.now();
