@@ -2,9 +2,6 @@ package dev.herald.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * herald serve}, in its own JVM.
  */
 class MonitoringSwitchesTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String METRICS_TOKEN = "scrape-secret-0123456789";
 
   @TempDir Path dir;
@@ -39,36 +35,16 @@ class MonitoringSwitchesTest {
     return herald;
   }
 
-  private static HttpResponse<String> get(HeraldProcess herald, String path, String... headers)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(herald.uri(path)).timeout(HeraldProcess.TIMEOUT);
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Returns the status of a GET whose body is not read (an SSE stream), closing it. */
-  private static int status(HeraldProcess herald, String path) throws Exception {
-    HttpResponse<InputStream> response =
-        HTTP.send(
-            HttpRequest.newBuilder(herald.uri(path)).timeout(HeraldProcess.TIMEOUT).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    response.body().close();
-    return response.statusCode();
-  }
-
   @Test
   void withoutDashboardAndMetricsOnlyTheHubAndHealthAnswer() throws Exception {
     HeraldProcess herald = serve(Map.of(), "--no-dashboard", "--no-metrics");
     herald.awaitListening();
 
-    assertThat(get(herald, "/").statusCode()).isEqualTo(404);
-    assertThat(get(herald, "/dashboard/dashboard.js").statusCode()).isEqualTo(404);
-    assertThat(status(herald, "/dashboard/stats")).isEqualTo(404);
-    assertThat(get(herald, "/metrics").statusCode()).isEqualTo(404);
-    assertThat(get(herald, "/healthz").statusCode()).isEqualTo(200);
+    assertThat(herald.get("/").statusCode()).isEqualTo(404);
+    assertThat(herald.get("/dashboard/dashboard.js").statusCode()).isEqualTo(404);
+    assertThat(herald.status("/dashboard/stats")).isEqualTo(404);
+    assertThat(herald.get("/metrics").statusCode()).isEqualTo(404);
+    assertThat(herald.get("/healthz").statusCode()).isEqualTo(200);
     herald.publish(Tokens.all(Tokens.KEY), "https://example.com/t", "x");
 
     herald.terminate();
@@ -87,10 +63,9 @@ class MonitoringSwitchesTest {
     HeraldProcess herald = serve(Map.of("HERALD_CONFIG", config.toString()));
     herald.awaitListening();
 
-    HttpResponse<String> none = get(herald, "/metrics");
-    HttpResponse<String> wrong = get(herald, "/metrics", "Authorization", "Bearer nope");
-    HttpResponse<String> right =
-        get(herald, "/metrics", "Authorization", "Bearer " + METRICS_TOKEN);
+    HttpResponse<String> none = herald.get("/metrics");
+    HttpResponse<String> wrong = herald.get("/metrics", "Authorization", "Bearer nope");
+    HttpResponse<String> right = herald.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN);
 
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.body()).isEqualTo("metrics token required\n");
@@ -101,8 +76,8 @@ class MonitoringSwitchesTest {
     assertThat(wrong.body()).isEqualTo("invalid metrics token\n");
     assertThat(right.statusCode()).isEqualTo(200);
     assertThat(right.body()).contains("herald_connections_open");
-    assertThat(get(herald, "/").statusCode()).as("the dashboard").isEqualTo(200);
-    assertThat(status(herald, "/dashboard/stats")).isEqualTo(200);
+    assertThat(herald.get("/").statusCode()).as("the dashboard").isEqualTo(200);
+    assertThat(herald.status("/dashboard/stats")).isEqualTo(200);
     assertThat(String.join("\n", herald.stderr())).doesNotContain(METRICS_TOKEN);
   }
 
@@ -111,8 +86,8 @@ class MonitoringSwitchesTest {
     HeraldProcess herald = serve(Map.of("HERALD_METRICS_TOKEN", METRICS_TOKEN));
     herald.awaitListening();
 
-    assertThat(get(herald, "/metrics").statusCode()).isEqualTo(401);
-    assertThat(get(herald, "/metrics", "Authorization", "Bearer " + METRICS_TOKEN).statusCode())
+    assertThat(herald.get("/metrics").statusCode()).isEqualTo(401);
+    assertThat(herald.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN).statusCode())
         .isEqualTo(200);
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.server.testing.RawHttp;
 import dev.herald.server.testing.SseRecorder;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,7 +73,7 @@ class ServeOperationsTest {
     assertThat(herald.post(Tokens.all(Tokens.OTHER_KEY), TOPIC, "x").statusCode())
         .as("a token signed with the file's key")
         .isEqualTo(401);
-    assertThat(status(herald, "/.well-known/mercure?topic=x"))
+    assertThat(herald.status("/.well-known/mercure?topic=x"))
         .as("anonymous from the file: the stream opens")
         .isEqualTo(200);
   }
@@ -106,10 +105,10 @@ class ServeOperationsTest {
     HeraldProcess herald = start(Map.of(), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
 
-    HttpResponse<String> live = get(herald, "/healthz");
+    HttpResponse<String> live = herald.get("/healthz");
     assertThat(live.statusCode()).isEqualTo(200);
     assertThat(live.body()).isEqualTo("ok\n");
-    HttpResponse<String> ready = get(herald, "/readyz");
+    HttpResponse<String> ready = herald.get("/readyz");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).isEqualTo("ready\n");
   }
@@ -276,22 +275,6 @@ class ServeOperationsTest {
       raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(2048) + "\r\n\r\n");
       assertThat(raw.readUntilClose()).startsWith("HTTP/1.1 431");
     }
-  }
-
-  private static HttpResponse<String> get(HeraldProcess herald, String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(herald.uri(path)).timeout(HeraldProcess.TIMEOUT).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Returns the status of a GET whose body is not read (an SSE stream), closing it. */
-  private static int status(HeraldProcess herald, String path) throws Exception {
-    HttpResponse<InputStream> response =
-        HTTP.send(
-            HttpRequest.newBuilder(herald.uri(path)).timeout(HeraldProcess.TIMEOUT).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    response.body().close();
-    return response.statusCode();
   }
 
   private static String signature(String jwt) {
