@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,19 +20,12 @@ class MonitoringSwitchesTest {
   private static final String METRICS_TOKEN = "scrape-secret-0123456789";
 
   @TempDir Path dir;
-  private final List<HeraldProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void stopHerald() {
-    started.forEach(HeraldProcess::close);
-  }
+  @RegisterExtension final Heralds heralds = new Heralds();
 
   private HeraldProcess serve(Map<String, String> env, String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("serve", "--port", "0", "--jwt-key", Tokens.KEY));
     all.addAll(List.of(args));
-    HeraldProcess herald = HeraldProcess.start(env, all.toArray(String[]::new));
-    started.add(herald);
-    return herald;
+    return heralds.start(env, all.toArray(String[]::new));
   }
 
   @Test

@@ -11,12 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,20 +34,7 @@ class ServeOperationsTest {
           .build();
 
   @TempDir Path dir;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private HeraldProcess start(Map<String, String> env, String... args) throws Exception {
-    HeraldProcess herald = HeraldProcess.start(env, args);
-    toClose.add(herald);
-    return herald;
-  }
+  @RegisterExtension final Heralds heralds = new Heralds();
 
   @Test
   void takesEachOptionFromFlagThenEnvironmentThenConfigFile() throws Exception {
@@ -61,7 +47,7 @@ class ServeOperationsTest {
                 "jwt-key = " + Tokens.OTHER_KEY,
                 "anonymous: true"));
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of("HERALD_JWT_KEY", Tokens.KEY, "HERALD_CONFIG", config.toString()),
             "serve",
             "--port",
@@ -93,7 +79,7 @@ class ServeOperationsTest {
   @MethodSource("invalidConfigurations")
   void invalidConfigurationExitsWithTwoAndOneLine(String line, String message) throws Exception {
     Path config = Files.write(dir.resolve("bad.conf"), List.of(line));
-    HeraldProcess herald = start(Map.of(), "serve", "--config", config.toString());
+    HeraldProcess herald = heralds.start(Map.of(), "serve", "--config", config.toString());
 
     assertThat(herald.awaitExit()).isEqualTo(2);
     assertThat(herald.stderr()).singleElement().asString().startsWith("herald: ").contains(message);
@@ -102,7 +88,7 @@ class ServeOperationsTest {
 
   @Test
   void healthAndReadinessAnswerWhileServing() throws Exception {
-    HeraldProcess herald = start(Map.of(), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
+    HeraldProcess herald = heralds.start(Map.of(), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
 
     HttpResponse<String> live = herald.get("/healthz");
@@ -116,7 +102,7 @@ class ServeOperationsTest {
   @Test
   void logsOneStartLineWithoutSecretsAndAStopLine() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -143,7 +129,7 @@ class ServeOperationsTest {
   @Test
   void accessLogNeverContainsATokenOrACookie() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -196,7 +182,7 @@ class ServeOperationsTest {
   @Test
   void limitsFromTheCommandLineAreEnforced() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -249,7 +235,7 @@ class ServeOperationsTest {
   @Test
   void streamIdleTimeoutAndHeaderSizeFromTheCommandLineAreEnforced() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
