@@ -13,6 +13,26 @@ import picocli.CommandLine.Spec;
 final class BenchModes {
   private BenchModes() {}
 
+  /** {@code --subscribers}, of the modes that deliver every update to N subscribers. */
+  static final class Subscribers {
+    @Option(
+        names = "--subscribers",
+        paramLabel = "N",
+        required = true,
+        description = "Subscribers (N).")
+    int count;
+  }
+
+  /** {@code --payload}, of the modes that publish updates. */
+  static final class Payload {
+    @Option(
+        names = "--payload",
+        paramLabel = "S",
+        defaultValue = "100",
+        description = "Bytes of data per update, at least 40 (S; default ${DEFAULT-VALUE}).")
+    int bytes;
+  }
+
   /** {@code herald bench fanout}. */
   @Command(
       name = "fanout",
@@ -29,12 +49,7 @@ final class BenchModes {
     @Spec CommandSpec spec;
     @Mixin BenchTarget target;
 
-    @Option(
-        names = "--subscribers",
-        paramLabel = "N",
-        required = true,
-        description = "Subscribers (N).")
-    int subscribers;
+    @Mixin Subscribers subscribers;
 
     @Option(
         names = "--rate",
@@ -43,12 +58,7 @@ final class BenchModes {
         description = "Updates a second (R).")
     int rate;
 
-    @Option(
-        names = "--payload",
-        paramLabel = "S",
-        defaultValue = "100",
-        description = "Bytes of data per update, at least 40 (S; default ${DEFAULT-VALUE}).")
-    int payload;
+    @Mixin Payload payload;
 
     @Option(
         names = "--duration",
@@ -70,7 +80,7 @@ final class BenchModes {
 
     @Override
     public Integer call() {
-      target.checkConnections("--subscribers", subscribers + 4);
+      target.checkConnections("--subscribers", subscribers.count + 4);
       var t = target.target();
       String topic = target.topic("fanout");
       return BenchCommand.execute(
@@ -79,7 +89,14 @@ final class BenchModes {
           "herald bench fanout " + t.url(),
           () ->
               Bench.fanout(
-                  t, topic, subscribers, rate, payload, duration, warmup, BenchCommand.progress()));
+                  t,
+                  topic,
+                  subscribers.count,
+                  rate,
+                  payload.bytes,
+                  duration,
+                  warmup,
+                  BenchCommand.progress()));
     }
   }
 
@@ -139,19 +156,9 @@ final class BenchModes {
     @Spec CommandSpec spec;
     @Mixin BenchTarget target;
 
-    @Option(
-        names = "--subscribers",
-        paramLabel = "N",
-        required = true,
-        description = "Subscribers (N).")
-    int subscribers;
+    @Mixin Subscribers subscribers;
 
-    @Option(
-        names = "--payload",
-        paramLabel = "S",
-        defaultValue = "100",
-        description = "Bytes of data per update, at least 40 (S; default ${DEFAULT-VALUE}).")
-    int payload;
+    @Mixin Payload payload;
 
     @Option(
         names = "--duration",
@@ -177,7 +184,7 @@ final class BenchModes {
 
     @Override
     public Integer call() {
-      target.checkConnections("--subscribers", subscribers + publishers);
+      target.checkConnections("--subscribers", subscribers.count + publishers);
       var t = target.target();
       String topic = target.topic("saturate");
       return BenchCommand.execute(
@@ -188,8 +195,8 @@ final class BenchModes {
               Bench.saturate(
                   t,
                   topic,
-                  subscribers,
-                  payload,
+                  subscribers.count,
+                  payload.bytes,
                   duration,
                   maxInFlight,
                   publishers,

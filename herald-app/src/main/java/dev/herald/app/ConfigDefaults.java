@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Help.Ansi.Text;
@@ -48,10 +50,18 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
   private final Map<String, String> file;
   private final @Nullable Path path;
 
-  private ConfigDefaults(Map<String, String> env, Map<String, String> file, @Nullable Path path) {
+  /** The keys of the options this supplies; null for all. */
+  private final @Nullable Set<String> keys;
+
+  private ConfigDefaults(
+      Map<String, String> env,
+      Map<String, String> file,
+      @Nullable Path path,
+      @Nullable Set<String> keys) {
     this.env = env;
     this.file = file;
     this.path = path;
+    this.keys = keys;
   }
 
   /**
@@ -63,10 +73,51 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
    */
   static void install(CommandLine command, Map<String, String> env, String... args)
       throws ConfigException {
+    install(env, args, command);
+  }
+
+  /**
+   * Reads the configuration file named in {@code args} or {@code env}, if any, checks its keys
+   * against the options of {@code main}, and makes {@code main} take defaults from {@code env} and
+   * it. Each command of {@code sharing} takes defaults from them only for the options it shares
+   * with {@code main}: {@code herald token} signs with the {@code jwt-key} of {@code herald
+   * serve}'s file.
+   *
+   * @throws ConfigException if the file cannot be read, or has a malformed line or an unknown or
+   *     repeated key
+   */
+  static void install(
+      Map<String, String> env, String[] args, CommandLine main, CommandLine... sharing)
+      throws ConfigException {
     Path path = configPath(env, args);
-    Map<String, String> file = path == null ? Map.of() : read(path, command.getCommandSpec());
-    command.setDefaultValueProvider(new ConfigDefaults(Map.copyOf(env), file, path));
-    command.setHelpFactory(Help::new);
+    Map<String, String> file = path == null ? Map.of() : read(path, main.getCommandSpec());
+    Map<String, String> vars = Map.copyOf(env);
+    main.setDefaultValueProvider(new ConfigDefaults(vars, file, path, null));
+    main.setHelpFactory(Help::new);
+    Set<String> mainKeys = keys(main.getCommandSpec());
+    for (CommandLine other : sharing) {
+      Set<String> shared = new HashSet<>(keys(other.getCommandSpec()));
+      shared.retainAll(mainKeys);
+      other.setDefaultValueProvider(new ConfigDefaults(vars, file, path, Set.copyOf(shared)));
+      other.setHelpFactory(Help::new);
+    }
+  }
+
+  private static Set<String> keys(CommandSpec spec) {
+    Set<String> keys = new HashSet<>();
+    for (OptionSpec option : spec.options()) {
+      if (!option.usageHelp() && !option.versionHelp()) {
+        keys.add(key(option));
+      }
+    }
+    return keys;
+  }
+
+  /** Returns whether this supplies the option's value from the environment or the file. */
+  boolean supplies(OptionSpec option) {
+    return !option.usageHelp()
+        && !option.versionHelp()
+        && (keys == null || keys.contains(key(option)));
   }
 
   @Override
@@ -75,7 +126,7 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
       return null;
     }
     OptionSpec option = (OptionSpec) arg;
-    if (option.usageHelp() || option.versionHelp()) {
+    if (!supplies(option)) {
       return null;
     }
     String value = env.get(envName(option));
@@ -92,6 +143,9 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
    * "environment variable HERALD_PORT"}, {@code "config file herald.conf"}, or null.
    */
   @Nullable String origin(OptionSpec option) {
+    if (!supplies(option)) {
+      return null;
+    }
     if (env.containsKey(envName(option))) {
       return "environment variable " + envName(option);
     }
@@ -187,7 +241,9 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
       IOptionRenderer standard = super.createDefaultOptionRenderer();
       return (option, labels, scheme) -> {
         Text[][] rows = standard.render(option, labels, scheme);
-        if (option.usageHelp() || option.versionHelp() || rows.length == 0) {
+        if (!(option.command().defaultValueProvider() instanceof ConfigDefaults)
+            || !((ConfigDefaults) option.command().defaultValueProvider()).supplies(option)
+            || rows.length == 0) {
           return rows;
         }
         String defaultValue =

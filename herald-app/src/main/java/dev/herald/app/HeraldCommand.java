@@ -49,7 +49,8 @@ public final class HeraldCommand implements Runnable {
           return 2;
         });
     try {
-      ConfigDefaults.install(cli.getSubcommands().get("serve"), env, args);
+      ConfigDefaults.install(
+          env, args, cli.getSubcommands().get("serve"), cli.getSubcommands().get("token"));
     } catch (ConfigDefaults.ConfigException e) {
       cli.getErr().println("herald: " + e.getMessage());
       return 2;

@@ -4,7 +4,10 @@ import dev.herald.hub.Broker;
 import dev.herald.hub.Hub;
 import dev.herald.hub.HubStats;
 import dev.herald.redis.RedisBroker;
+import dev.herald.server.Guard;
+import dev.herald.server.Handler;
 import dev.herald.server.HeraldServer;
+import dev.herald.server.HttpStatusException;
 import dev.herald.server.Response;
 import dev.herald.server.ServerStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,9 +21,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hub's metrics in a Micrometer Prometheus registry, served at {@code GET /metrics} in the
@@ -151,16 +157,39 @@ final class Metrics implements AutoCloseable {
     return registry.scrape();
   }
 
-  /** Adds {@code GET /metrics} to a server under construction. */
-  void install(HeraldServer.Builder server) {
-    server.get(
-        PATH,
+  /**
+   * Adds {@code GET /metrics} to a server under construction; with a token, only for requests
+   * carrying it as {@code Authorization: Bearer}, others getting a 401.
+   */
+  void install(HeraldServer.Builder server, @Nullable String token) {
+    Handler scrape =
         request ->
             Response.builder(200)
                 .header("Content-Type", CONTENT_TYPE)
                 .header("Cache-Control", "no-store")
                 .body(scrape())
-                .build());
+                .build();
+    if (token == null) {
+      server.get(PATH, scrape);
+    } else {
+      server.get(PATH, scrape, bearer(token));
+    }
+  }
+
+  /** Returns a guard that lets through requests with {@code Authorization: Bearer token}. */
+  private static Guard bearer(String token) {
+    byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    return request -> {
+      String given = request.header("Authorization");
+      // Constant time: the comparison tells nothing about how much of the token was right.
+      if (given == null
+          || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+        throw HttpStatusException.unauthorized(
+                given == null ? "metrics token required" : "invalid metrics token")
+            .header("WWW-Authenticate", "Bearer realm=\"metrics\"");
+      }
+      return null;
+    };
   }
 
   @Override

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Serves a Mercure hub at /.well-known/mercure, a dashboard at / and Prometheus metrics"
-          + " at /metrics.",
+          + " at /metrics (see --no-dashboard, --no-metrics and --metrics-token).",
       "Each option can also be set with the environment variable shown under it, or in the"
           + " configuration file (key = option name without dashes); a flag beats the"
           + " environment, which beats the file."
@@ -212,6 +212,24 @@ final class ServeCommand implements Callable<Integer> {
   boolean accessLog;
 
   @Option(
+      names = "--no-dashboard",
+      defaultValue = "false",
+      description = "Leave out the dashboard at / and its feed at /dashboard/stats.")
+  boolean noDashboard;
+
+  @Option(
+      names = "--no-metrics",
+      defaultValue = "false",
+      description = "Leave out the Prometheus metrics at /metrics.")
+  boolean noMetrics;
+
+  @Option(
+      names = "--metrics-token",
+      description =
+          "Token /metrics requires as 'Authorization: Bearer'; a request without it gets 401.")
+  String metricsToken;
+
+  @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
       description = "Serve HTTPS and HTTP/2 with this PEM certificate chain; needs --tls-key.")
@@ -249,7 +267,7 @@ final class ServeCommand implements Callable<Integer> {
       pub = JwtKey.hmac(devKey);
       sub = pub;
     }
-    Monitoring monitoring = new Monitoring();
+    Monitoring monitoring = new Monitoring(!noMetrics, metricsToken(), !noDashboard);
     Broker broker = broker();
     Hub hub;
     try {
@@ -345,7 +363,7 @@ final class ServeCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "history %d%s, heartbeat %s, anonymous %s, max connections %d (%d per address),"
-            + " write timeout %s, publish rate %s, access log %s",
+            + " write timeout %s, publish rate %s, access log %s, dashboard %s, metrics %s",
         historySize,
         historyDir == null ? " in memory" : " on disk",
         shown(heartbeat),
@@ -354,7 +372,9 @@ final class ServeCommand implements Callable<Integer> {
         maxConnectionsPerAddress,
         shown(writeTimeout),
         publishRate > 0 ? publishRate + "/s (burst " + burst() + ")" : "unlimited",
-        accessLog ? "on" : "off");
+        accessLog ? "on" : "off",
+        noDashboard ? "off" : "on",
+        noMetrics ? "off" : metricsToken != null ? "with a token" : "on");
   }
 
   /** Returns a duration as {@code 15s}, {@code 1m30s}, {@code 0.5s}, or {@code off}. */
@@ -410,6 +430,22 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
     }
+  }
+
+  /** Returns the token /metrics requires, or null for none. */
+  private String metricsToken() {
+    if (metricsToken == null) {
+      return null;
+    }
+    if (noMetrics) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-token and --no-metrics: choose one");
+    }
+    if (metricsToken.isBlank() || !metricsToken.strip().equals(metricsToken)) {
+      throw new ParameterException(
+          spec.commandLine(), "--metrics-token: empty or with spaces around it");
+    }
+    return metricsToken;
   }
 
   /** Returns the certificate from --tls-cert and --tls-key or --tls-self-signed, or null. */

@@ -1,6 +1,7 @@
 package dev.herald.app;
 
 import dev.herald.hub.JwtKey;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code herald token}: mints a JWT for development. */
+/**
+ * {@code herald token}: mints a JWT for development, signed with the key given, or else the one
+ * {@code herald serve} would take from the environment or its configuration file.
+ */
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
@@ -19,9 +23,14 @@ import picocli.CommandLine.Spec;
 final class TokenCommand implements Callable<Integer> {
   @Option(
       names = "--jwt-key",
-      defaultValue = "${env:HERALD_JWT_KEY}",
-      description = "HS256 key to sign with (env HERALD_JWT_KEY).")
+      description = "HS256 key to sign with; by default the one herald serve would use.")
   String key;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file of herald serve, whose jwt-key to sign with.")
+  Path config;
 
   @Option(
       names = "--publish",
@@ -47,7 +56,9 @@ final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (key == null || key.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--jwt-key (or HERALD_JWT_KEY) is required");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--jwt-key (or HERALD_JWT_KEY, or jwt-key in the --config file) is required");
     }
     try {
       JwtKey.hmac(key); // the hub's own rules for a key: refuse here what it would refuse

@@ -10,15 +10,17 @@ import dev.herald.server.HeraldServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs {@code herald bench} in this JVM against a real hub embedded in it, and checks the command
@@ -114,7 +116,9 @@ class BenchCommandTest {
     assertThat(keys(json.get("server"))).containsExactly("cpuSeconds", "peakRssKiB", "rssKiB");
     long published = json.get("published").asLong();
     if (!json.get("behindSchedule").asBoolean()) { // only a machine > 5 s behind stops early
-      assertThat(published).isEqualTo(100);
+      // The updates issued after the warm-up time: 100 of the 125, a few more when the
+      // publishers connected late in the warm-up and the schedule had not reached 25 by its end.
+      assertThat(published).isBetween(100L, 125L);
     }
     assertThat(json.get("delivered").asLong()).isEqualTo(published * 20).isPositive();
     assertThat(json.get("lost").asLong()).isZero();
@@ -237,145 +241,72 @@ class BenchCommandTest {
     assertThat(result.out()).contains("fanout", "idle", "saturate", "resume", "Mercure subset");
   }
 
-  static Stream<Arguments> invalidOptions() {
-    String u = "http://127.0.0.1:1/.well-known/mercure";
+  /** Options with which each mode gets as far as connecting to {@link #NOBODY}. */
+  private static final Map<String, List<String>> VALID =
+      Map.of(
+          "fanout", List.of("--subscribers", "1", "--rate", "1", "--duration", "1s"),
+          "idle", List.of("--connections", "5"),
+          "saturate", List.of("--subscribers", "1", "--duration", "1s"),
+          "resume", List.of("--clients", "1", "--missed", "3"));
+
+  /** A hub URL where nothing listens. */
+  private static final String NOBODY = "http://127.0.0.1:1/.well-known/mercure";
+
+  /**
+   * Returns {@code bench MODE --url NOBODY} with the valid options of the mode, the given ones
+   * replacing or adding to them.
+   */
+  private static List<String> bench(String mode, String... changes) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("--url", NOBODY);
+    List<String> valid = VALID.get(mode);
+    for (int i = 0; i < valid.size(); i += 2) {
+      options.put(valid.get(i), valid.get(i + 1));
+    }
+    for (int i = 0; i < changes.length; i += 2) {
+      options.put(changes[i], changes[i + 1]);
+    }
+    List<String> args = new ArrayList<>(List.of("bench", mode));
+    options.forEach(
+        (name, value) -> {
+          args.add(name);
+          args.add(value);
+        });
+    return args;
+  }
+
+  @ParameterizedTest(name = "herald bench {0}")
+  @ValueSource(strings = {"fanout", "idle", "saturate", "resume"})
+  void theValidOptionsOfTheCasesBelowGetAsFarAsConnecting(String mode) {
+    InProcess.Result result = InProcess.run(bench(mode).toArray(String[]::new));
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(result.err()).contains("cannot connect");
+  }
+
+  static Stream<List<String>> invalidOptions() {
     return Stream.of(
-        Arguments.of((Object) new String[] {"bench"}),
-        Arguments.of((Object) new String[] {"bench", "nope"}),
-        Arguments.of((Object) new String[] {"bench", "fanout", "--url", u}),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "fanout",
-                  "--url",
-                  "ftp://x/",
-                  "--subscribers",
-                  "1",
-                  "--rate",
-                  "1",
-                  "--duration",
-                  "1s"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "fanout",
-                  "--url",
-                  u,
-                  "--subscribers",
-                  "0",
-                  "--rate",
-                  "1",
-                  "--duration",
-                  "1s"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "fanout",
-                  "--url",
-                  u,
-                  "--subscribers",
-                  "1",
-                  "--rate",
-                  "1",
-                  "--duration",
-                  "1s",
-                  "--payload",
-                  "10"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "fanout",
-                  "--url",
-                  u,
-                  "--subscribers",
-                  "1",
-                  "--rate",
-                  "1",
-                  "--duration",
-                  "5x"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "fanout",
-                  "--url",
-                  u,
-                  "--subscribers",
-                  "1",
-                  "--rate",
-                  "1",
-                  "--duration",
-                  "1s",
-                  "--jwt-key",
-                  "short"
-                }),
-        Arguments.of((Object) new String[] {"bench", "idle", "--url", u, "--connections", "20000"}),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "idle",
-                  "--url",
-                  u,
-                  "--connections",
-                  "5",
-                  "--source-addresses",
-                  "127.0.0.9-127.0.0.1"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench", "idle", "--url", u, "--connections", "5", "--server-pid", "999999999"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "saturate",
-                  "--url",
-                  u,
-                  "--subscribers",
-                  "1",
-                  "--duration",
-                  "1s",
-                  "--publishers",
-                  "9",
-                  "--max-in-flight",
-                  "4"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {
-                  "bench",
-                  "saturate",
-                  "--url",
-                  u,
-                  "--subscribers",
-                  "1",
-                  "--duration",
-                  "1s",
-                  "--publishers",
-                  "1",
-                  "--max-in-flight",
-                  "200"
-                }),
-        Arguments.of(
-            (Object)
-                new String[] {"bench", "resume", "--url", u, "--clients", "1", "--missed", "-3"}));
+        List.of("bench"),
+        List.of("bench", "nope"),
+        List.of("bench", "fanout", "--url", NOBODY),
+        bench("fanout", "--url", "ftp://x/"),
+        bench("fanout", "--subscribers", "0"),
+        bench("fanout", "--payload", "10"),
+        bench("fanout", "--duration", "5x"),
+        bench("fanout", "--jwt-key", "short"),
+        bench("idle", "--connections", "20000"),
+        bench("idle", "--source-addresses", "127.0.0.9-127.0.0.1"),
+        bench("idle", "--server-pid", "999999999"),
+        bench("saturate", "--publishers", "9", "--max-in-flight", "4"),
+        bench("saturate", "--publishers", "1", "--max-in-flight", "200"),
+        bench("saturate", "--payload", "10"),
+        bench("resume", "--missed", "-3"));
   }
 
   @ParameterizedTest(name = "herald {0}")
   @MethodSource("invalidOptions")
-  void invalidOptionsExitWithTwoAndOneLine(String[] args) {
-    InProcess.Result result = InProcess.run(args);
+  void invalidOptionsExitWithTwoAndOneLine(List<String> args) {
+    InProcess.Result result = InProcess.run(args.toArray(String[]::new));
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
     assertThat(result.err().lines()).hasSize(1).allMatch(l -> l.startsWith("herald: "));

@@ -7,12 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,20 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Checks the exit codes and messages of the real {@code herald} program, run in its own JVM. */
 class ExitCodesTest {
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private HeraldProcess start(String... args) throws Exception {
-    HeraldProcess herald = HeraldProcess.start(args);
-    toClose.add(herald);
-    return herald;
-  }
+  @RegisterExtension final Heralds heralds = new Heralds();
 
   static Stream<Arguments> invalidOptions() {
     return Stream.of(
@@ -48,6 +33,8 @@ class ExitCodesTest {
         Arguments.of((Object) new String[] {"serve", "--jwt-key", "short"}),
         Arguments.of((Object) new String[] {"serve", "--publisher-jwt-key", "short"}),
         Arguments.of((Object) new String[] {"serve", "--subscriber-jwt-key", "short"}),
+        Arguments.of((Object) new String[] {"serve", "--no-metrics", "--metrics-token", "t"}),
+        Arguments.of((Object) new String[] {"serve", "--metrics-token", " "}),
         Arguments.of((Object) new String[] {"--nope"}),
         Arguments.of((Object) new String[] {"nope"}));
   }
@@ -55,7 +42,7 @@ class ExitCodesTest {
   @ParameterizedTest(name = "herald {0}")
   @MethodSource("invalidOptions")
   void invalidOptionsExitWithTwoAndOneLineOnStderr(String[] args) throws Exception {
-    HeraldProcess herald = start(args);
+    HeraldProcess herald = heralds.start(args);
 
     int code = herald.awaitExit();
 
@@ -67,8 +54,7 @@ class ExitCodesTest {
 
   @Test
   void invalidEnvironmentVariableExitsWithTwoAndOneLineOnStderr() throws Exception {
-    HeraldProcess herald = HeraldProcess.start(Map.of("HERALD_PORT", "abc"), "serve");
-    toClose.add(herald);
+    HeraldProcess herald = heralds.start(Map.of("HERALD_PORT", "abc"), "serve");
 
     int code = herald.awaitExit();
 
@@ -78,7 +64,7 @@ class ExitCodesTest {
 
   @Test
   void shortJwtKeyMessageNamesTheOptionThatWasGiven() throws Exception {
-    HeraldProcess herald = start("serve", "--jwt-key", "short");
+    HeraldProcess herald = heralds.start("serve", "--jwt-key", "short");
 
     assertThat(herald.awaitExit()).isEqualTo(2);
 
@@ -87,7 +73,7 @@ class ExitCodesTest {
 
   @Test
   void helpExitsWithZeroAndListsTheCommands() throws Exception {
-    HeraldProcess herald = start("--help");
+    HeraldProcess herald = heralds.start("--help");
 
     assertThat(herald.awaitExit()).isZero();
 
@@ -98,7 +84,7 @@ class ExitCodesTest {
 
   @Test
   void serveHelpExitsWithZeroAndListsEveryOption() throws Exception {
-    HeraldProcess herald = start("serve", "--help");
+    HeraldProcess herald = heralds.start("serve", "--help");
 
     assertThat(herald.awaitExit()).isZero();
 
@@ -116,14 +102,18 @@ class ExitCodesTest {
             "--history-size",
             "--history-dir",
             "--cors-origin",
+            "--no-dashboard",
+            "--no-metrics",
+            "--metrics-token",
             "HERALD_PORT",
-            "HERALD_JWT_KEY");
+            "HERALD_JWT_KEY",
+            "HERALD_METRICS_TOKEN");
     assertThat(herald.stderr()).isEmpty();
   }
 
   @Test
   void versionExitsWithZero() throws Exception {
-    HeraldProcess herald = start("--version");
+    HeraldProcess herald = heralds.start("--version");
 
     assertThat(herald.awaitExit()).isZero();
 
@@ -132,10 +122,11 @@ class ExitCodesTest {
 
   @Test
   void sigtermEndsOpenStreamsAndExitsWithZero() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--anonymous");
+    HeraldProcess herald =
+        heralds.start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--anonymous");
     herald.awaitListening();
     SseRecorder subscriber = SseRecorder.open(herald.subscribeUri("*"));
-    toClose.add(subscriber);
+    heralds.closeAfter(subscriber);
     assertThat(subscriber.status()).isEqualTo(200);
     String id = herald.publish(Tokens.all(Tokens.KEY), "https://example.com/a", "before stop");
     assertThat(subscriber.next().id()).isEqualTo(id);
@@ -149,7 +140,7 @@ class ExitCodesTest {
 
   @Test
   void sigtermWithoutSubscribersExitsWithZero() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0");
+    HeraldProcess herald = heralds.start("serve", "--port", "0");
     herald.awaitListening();
 
     herald.terminate();
@@ -162,7 +153,8 @@ class ExitCodesTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
       HeraldProcess herald =
-          start("serve", "--port", Integer.toString(taken.getLocalPort()), "--jwt-key", Tokens.KEY);
+          heralds.start(
+              "serve", "--port", Integer.toString(taken.getLocalPort()), "--jwt-key", Tokens.KEY);
 
       int code = herald.awaitExit();
 
@@ -181,11 +173,13 @@ class ExitCodesTest {
   @Test
   void historyDirInUseExitsWithNonZeroAndAClearMessage(@TempDir Path dir) throws Exception {
     HeraldProcess first =
-        start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--history-dir", dir.toString());
+        heralds.start(
+            "serve", "--port", "0", "--jwt-key", Tokens.KEY, "--history-dir", dir.toString());
     first.awaitListening();
 
     HeraldProcess second =
-        start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--history-dir", dir.toString());
+        heralds.start(
+            "serve", "--port", "0", "--jwt-key", Tokens.KEY, "--history-dir", dir.toString());
     int code = second.awaitExit();
 
     assertThat(code).isNotZero();

@@ -144,6 +144,26 @@ final class HeraldProcess implements AutoCloseable {
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a GET with the given header names and values; returns the response, body as text. */
+  HttpResponse<String> get(String pathAndQuery, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT);
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Returns the status of a GET whose body is not read (an SSE stream), closing it. */
+  int status(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<InputStream> response =
+        HTTP.send(
+            HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    response.body().close();
+    return response.statusCode();
+  }
+
   /** Publishes an update, asserts it was acknowledged with 200 and an id, and returns the id. */
   String publish(String token, String topic, String data) throws IOException, InterruptedException {
     HttpResponse<String> response = post(token, topic, data);

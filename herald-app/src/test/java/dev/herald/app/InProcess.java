@@ -3,6 +3,7 @@ package dev.herald.app;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Runs {@link HeraldCommand#run(String...)} in this JVM with {@code System.out} and {@code
@@ -15,7 +16,12 @@ final class InProcess {
 
   private InProcess() {}
 
-  static synchronized Result run(String... args) {
+  static Result run(String... args) {
+    return run(System.getenv(), args);
+  }
+
+  /** Runs with these environment variables instead of the process's. */
+  static synchronized Result run(Map<String, String> env, String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -25,7 +31,7 @@ final class InProcess {
         PrintStream e = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
       System.setOut(o);
       System.setErr(e);
-      code = HeraldCommand.run(args);
+      code = HeraldCommand.run(env, args);
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -36,10 +42,15 @@ final class InProcess {
 
   /** Mints a token with {@code herald token args…}, which must succeed, and returns it. */
   static String token(String... args) {
+    return token(System.getenv(), args);
+  }
+
+  /** Mints a token with {@code herald token args…} and these environment variables. */
+  static String token(Map<String, String> env, String... args) {
     String[] all = new String[args.length + 1];
     all[0] = "token";
     System.arraycopy(args, 0, all, 1, args.length);
-    Result result = run(all);
+    Result result = run(env, all);
     if (result.exitCode() != 0) {
       throw new AssertionError("herald token failed: " + result);
     }

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs {@code herald serve} in its own JVM and talks to it over HTTP. */
 class ServeCommandTest {
@@ -24,28 +24,11 @@ class ServeCommandTest {
   private static final String TOKEN_LINE =
       "Development token (publish and subscribe to everything): ";
 
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private HeraldProcess start(Map<String, String> env, String... args) throws Exception {
-    HeraldProcess herald = HeraldProcess.start(env, args);
-    toClose.add(herald);
-    return herald;
-  }
-
-  private HeraldProcess start(String... args) throws Exception {
-    return start(Map.of(), args);
-  }
+  @RegisterExtension final Heralds heralds = new Heralds();
 
   private SseRecorder subscribe(HeraldProcess herald, String... headers) {
     SseRecorder client = SseRecorder.open(herald.subscribeUri(TOPIC), headers);
-    toClose.add(client);
+    heralds.closeAfter(client);
     return client;
   }
 
@@ -61,7 +44,7 @@ class ServeCommandTest {
 
   @Test
   void printsADevelopmentKeyAndTokenBeforeListeningWhenNoKeyIsGiven() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0");
+    HeraldProcess herald = heralds.start("serve", "--port", "0");
 
     List<String> before = herald.awaitListening();
 
@@ -80,8 +63,8 @@ class ServeCommandTest {
 
   @Test
   void developmentKeyIsNewOnEachStart() throws Exception {
-    HeraldProcess first = start("serve", "--port", "0");
-    HeraldProcess second = start("serve", "--port", "0");
+    HeraldProcess first = heralds.start("serve", "--port", "0");
+    HeraldProcess second = heralds.start("serve", "--port", "0");
 
     String firstKey = first.awaitListening().get(0);
     String secondKey = second.awaitListening().get(0);
@@ -91,7 +74,7 @@ class ServeCommandTest {
 
   @Test
   void withJwtKeyPrintsNoDevelopmentLinesAndAcceptsTokensSignedWithIt() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0", "--jwt-key", Tokens.KEY);
+    HeraldProcess herald = heralds.start("serve", "--port", "0", "--jwt-key", Tokens.KEY);
 
     assertThat(herald.awaitListening()).isEmpty();
 
@@ -106,7 +89,8 @@ class ServeCommandTest {
 
   @Test
   void environmentVariablesWorkLikeFlags() throws Exception {
-    HeraldProcess herald = start(Map.of("HERALD_PORT", "0", "HERALD_JWT_KEY", Tokens.KEY), "serve");
+    HeraldProcess herald =
+        heralds.start(Map.of("HERALD_PORT", "0", "HERALD_JWT_KEY", Tokens.KEY), "serve");
 
     assertThat(herald.awaitListening()).isEmpty();
 
@@ -117,7 +101,7 @@ class ServeCommandTest {
   @Test
   void flagBeatsEnvironmentVariable() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of("HERALD_PORT", "1", "HERALD_JWT_KEY", Tokens.OTHER_KEY),
             "serve",
             "--port",
@@ -137,14 +121,16 @@ class ServeCommandTest {
   @Test
   void flagBeatsAnInvalidEnvironmentVariable() throws Exception {
     HeraldProcess herald =
-        start(Map.of("HERALD_PORT", "abc"), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
+        heralds.start(
+            Map.of("HERALD_PORT", "abc"), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
 
     assertThat(herald.awaitListening()).isEmpty();
   }
 
   @Test
   void anonymousLetsASubscriberConnectWithoutAToken() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--anonymous");
+    HeraldProcess herald =
+        heralds.start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--anonymous");
     herald.awaitListening();
 
     SseRecorder subscriber = subscribe(herald);
@@ -157,7 +143,8 @@ class ServeCommandTest {
   @Test
   void anonymousEnvironmentVariableLetsASubscriberConnectWithoutAToken() throws Exception {
     HeraldProcess herald =
-        start(Map.of("HERALD_ANONYMOUS", "true"), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
+        heralds.start(
+            Map.of("HERALD_ANONYMOUS", "true"), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
 
     SseRecorder subscriber = subscribe(herald);
@@ -168,7 +155,7 @@ class ServeCommandTest {
   @Test
   void listeningLineShowsTheBoundHostAndPort() throws Exception {
     HeraldProcess herald =
-        start("serve", "--host", "127.0.0.1", "--port", "0", "--jwt-key", Tokens.KEY);
+        heralds.start("serve", "--host", "127.0.0.1", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
 
     assertThat(herald.stdout())
@@ -179,7 +166,7 @@ class ServeCommandTest {
 
   @Test
   void withoutAnonymousASubscriberWithoutATokenIsRefused() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0", "--jwt-key", Tokens.KEY);
+    HeraldProcess herald = heralds.start("serve", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
 
     SseRecorder subscriber = subscribe(herald);
@@ -190,7 +177,7 @@ class ServeCommandTest {
   @Test
   void heartbeatSendsCommentsOnAnIdleStream() throws Exception {
     HeraldProcess herald =
-        start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--heartbeat", "200ms");
+        heralds.start("serve", "--port", "0", "--jwt-key", Tokens.KEY, "--heartbeat", "200ms");
     herald.awaitListening();
 
     SseRecorder subscriber = subscribe(herald, "Authorization", "Bearer " + Tokens.all(Tokens.KEY));
@@ -209,7 +196,7 @@ class ServeCommandTest {
   @Test
   void corsOriginAllowsThatOriginWithCredentials() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             "serve",
             "--port",
             "0",
@@ -233,7 +220,7 @@ class ServeCommandTest {
   @Test
   void corsOriginIsRepeatable() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             "serve",
             "--port",
             "0",
@@ -256,7 +243,7 @@ class ServeCommandTest {
   @Test
   void corsOriginEnvironmentVariableTakesACommaSeparatedList() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of("HERALD_CORS_ORIGIN", "https://a.example,https://b.example"),
             "serve",
             "--port",
@@ -274,7 +261,7 @@ class ServeCommandTest {
 
   @Test
   void tokenWithoutPublishClaimCannotPublish() throws Exception {
-    HeraldProcess herald = start("serve", "--port", "0", "--jwt-key", Tokens.KEY);
+    HeraldProcess herald = heralds.start("serve", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
     SignedJWT jwt =
         new SignedJWT(

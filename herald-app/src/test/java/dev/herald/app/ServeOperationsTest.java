@@ -5,19 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.herald.server.testing.RawHttp;
 import dev.herald.server.testing.SseRecorder;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,20 +34,7 @@ class ServeOperationsTest {
           .build();
 
   @TempDir Path dir;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private HeraldProcess start(Map<String, String> env, String... args) throws Exception {
-    HeraldProcess herald = HeraldProcess.start(env, args);
-    toClose.add(herald);
-    return herald;
-  }
+  @RegisterExtension final Heralds heralds = new Heralds();
 
   @Test
   void takesEachOptionFromFlagThenEnvironmentThenConfigFile() throws Exception {
@@ -62,7 +47,7 @@ class ServeOperationsTest {
                 "jwt-key = " + Tokens.OTHER_KEY,
                 "anonymous: true"));
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of("HERALD_JWT_KEY", Tokens.KEY, "HERALD_CONFIG", config.toString()),
             "serve",
             "--port",
@@ -74,7 +59,7 @@ class ServeOperationsTest {
     assertThat(herald.post(Tokens.all(Tokens.OTHER_KEY), TOPIC, "x").statusCode())
         .as("a token signed with the file's key")
         .isEqualTo(401);
-    assertThat(status(herald, "/.well-known/mercure?topic=x"))
+    assertThat(herald.status("/.well-known/mercure?topic=x"))
         .as("anonymous from the file: the stream opens")
         .isEqualTo(200);
   }
@@ -94,7 +79,7 @@ class ServeOperationsTest {
   @MethodSource("invalidConfigurations")
   void invalidConfigurationExitsWithTwoAndOneLine(String line, String message) throws Exception {
     Path config = Files.write(dir.resolve("bad.conf"), List.of(line));
-    HeraldProcess herald = start(Map.of(), "serve", "--config", config.toString());
+    HeraldProcess herald = heralds.start(Map.of(), "serve", "--config", config.toString());
 
     assertThat(herald.awaitExit()).isEqualTo(2);
     assertThat(herald.stderr()).singleElement().asString().startsWith("herald: ").contains(message);
@@ -103,13 +88,13 @@ class ServeOperationsTest {
 
   @Test
   void healthAndReadinessAnswerWhileServing() throws Exception {
-    HeraldProcess herald = start(Map.of(), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
+    HeraldProcess herald = heralds.start(Map.of(), "serve", "--port", "0", "--jwt-key", Tokens.KEY);
     herald.awaitListening();
 
-    HttpResponse<String> live = get(herald, "/healthz");
+    HttpResponse<String> live = herald.get("/healthz");
     assertThat(live.statusCode()).isEqualTo(200);
     assertThat(live.body()).isEqualTo("ok\n");
-    HttpResponse<String> ready = get(herald, "/readyz");
+    HttpResponse<String> ready = herald.get("/readyz");
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).isEqualTo("ready\n");
   }
@@ -117,7 +102,7 @@ class ServeOperationsTest {
   @Test
   void logsOneStartLineWithoutSecretsAndAStopLine() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -144,7 +129,7 @@ class ServeOperationsTest {
   @Test
   void accessLogNeverContainsATokenOrACookie() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -197,7 +182,7 @@ class ServeOperationsTest {
   @Test
   void limitsFromTheCommandLineAreEnforced() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -250,7 +235,7 @@ class ServeOperationsTest {
   @Test
   void streamIdleTimeoutAndHeaderSizeFromTheCommandLineAreEnforced() throws Exception {
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -276,22 +261,6 @@ class ServeOperationsTest {
       raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(2048) + "\r\n\r\n");
       assertThat(raw.readUntilClose()).startsWith("HTTP/1.1 431");
     }
-  }
-
-  private static HttpResponse<String> get(HeraldProcess herald, String path) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(herald.uri(path)).timeout(HeraldProcess.TIMEOUT).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Returns the status of a GET whose body is not read (an SSE stream), closing it. */
-  private static int status(HeraldProcess herald, String path) throws Exception {
-    HttpResponse<InputStream> response =
-        HTTP.send(
-            HttpRequest.newBuilder(herald.uri(path)).timeout(HeraldProcess.TIMEOUT).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    response.body().close();
-    return response.statusCode();
   }
 
   private static String signature(String jwt) {

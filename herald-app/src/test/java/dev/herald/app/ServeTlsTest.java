@@ -15,13 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code herald serve} with TLS in its own JVM and talks HTTP/2 to it. */
@@ -32,20 +31,7 @@ class ServeTlsTest {
 
   @TempDir Path dir;
 
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-  }
-
-  private HeraldProcess start(Map<String, String> env, String... args) throws Exception {
-    HeraldProcess herald = HeraldProcess.start(env, args);
-    toClose.add(herald);
-    return herald;
-  }
+  @RegisterExtension final Heralds heralds = new Heralds();
 
   @Test
   void servesHttp2OverTlsWithCertificateFiles() throws Exception {
@@ -53,7 +39,7 @@ class ServeTlsTest {
     Path cert = Files.write(dir.resolve("cert.pem"), pem.certificate());
     Path key = Files.write(dir.resolve("key.pem"), pem.privateKey());
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -75,7 +61,8 @@ class ServeTlsTest {
 
   @Test
   void servesASelfSignedCertificateWhenTheEnvironmentAsks() throws Exception {
-    HeraldProcess herald = start(Map.of("HERALD_TLS_SELF_SIGNED", "true"), "serve", "--port", "0");
+    HeraldProcess herald =
+        heralds.start(Map.of("HERALD_TLS_SELF_SIGNED", "true"), "serve", "--port", "0");
 
     String token = token(herald.awaitListening());
     assertThat(herald.uri("/").getScheme()).isEqualTo("https");
@@ -90,7 +77,8 @@ class ServeTlsTest {
   void aCertificateWithoutItsKeyIsAnInvalidOption() throws Exception {
     Path cert =
         Files.write(dir.resolve("cert.pem"), SelfSignedCertificates.generate().certificate());
-    HeraldProcess herald = start(Map.of(), "serve", "--port", "0", "--tls-cert", cert.toString());
+    HeraldProcess herald =
+        heralds.start(Map.of(), "serve", "--port", "0", "--tls-cert", cert.toString());
 
     int code = herald.awaitExit();
 
@@ -103,7 +91,7 @@ class ServeTlsTest {
     SelfSignedCertificates.Pem pem = SelfSignedCertificates.generate();
     Path cert = Files.write(dir.resolve("cert.pem"), pem.certificate());
     HeraldProcess herald =
-        start(
+        heralds.start(
             Map.of(),
             "serve",
             "--port",
@@ -131,7 +119,7 @@ class ServeTlsTest {
       HeraldProcess herald, HttpClient client, String token) throws Exception {
     SseRecorder subscriber =
         SseRecorder.open(client, herald.subscribeUri(TOPIC), "Authorization", "Bearer " + token);
-    toClose.add(subscriber);
+    heralds.closeAfter(subscriber);
     assertThat(subscriber.status()).isEqualTo(200);
     assertThat(subscriber.head().version()).isEqualTo(HttpClient.Version.HTTP_2);
 

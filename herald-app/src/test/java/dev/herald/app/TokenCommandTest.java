@@ -7,6 +7,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Checks {@code herald token}: in this JVM for the claims, in its own JVM for exit codes. */
 class TokenCommandTest {
+  @TempDir Path dir;
   private HeraldProcess process;
 
   @AfterEach
@@ -118,6 +122,88 @@ class TokenCommandTest {
     assertThat(process.stdout()).hasSize(1);
     JWTClaimsSet claims = verified(process.stdout().get(0)).getJWTClaimsSet();
     assertThat(claims.getJSONObjectClaim("mercure")).containsOnlyKeys("subscribe");
+  }
+
+  private Path config(String... lines) throws Exception {
+    return Files.write(dir.resolve("herald.conf"), List.of(lines));
+  }
+
+  @Test
+  void signsWithTheKeyOfTheConfigFileThatServeReads() throws Exception {
+    Path file = config("port = 0", "jwt-key = " + Tokens.KEY, "anonymous = true");
+    process = HeraldProcess.start(Map.of(), "serve", "--config", file.toString());
+    process.awaitListening();
+
+    String token =
+        InProcess.run(Map.of(), "token", "--config", file.toString(), "--publish", "*")
+            .out()
+            .strip();
+
+    verified(token);
+    assertThat(process.post(token, "https://example.com/t", "x").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void takesTheKeyFromTheFlagThenTheEnvironmentThenTheFileNamedInHeraldConfig() throws Exception {
+    Path file = config("jwt-key = " + Tokens.OTHER_KEY, "history-size = 5");
+
+    String fromFile = InProcess.token(Map.of("HERALD_CONFIG", file.toString()));
+    String fromEnv =
+        InProcess.token(
+            Map.of("HERALD_CONFIG", file.toString(), "HERALD_JWT_KEY", Tokens.KEY),
+            "--publish",
+            "*");
+    String fromFlag =
+        InProcess.token(
+            Map.of("HERALD_JWT_KEY", Tokens.OTHER_KEY),
+            "--config",
+            file.toString(),
+            "--jwt-key",
+            Tokens.KEY);
+
+    assertThat(SignedJWT.parse(fromFile).verify(new MACVerifier(Tokens.OTHER_KEY))).isTrue();
+    verified(fromEnv);
+    verified(fromFlag);
+  }
+
+  @Test
+  void takesNothingButTheKeyFromTheEnvironment() throws Exception {
+    String token =
+        InProcess.token(
+            Map.of(
+                "HERALD_JWT_KEY", Tokens.KEY,
+                "HERALD_SUBJECT", "mallory",
+                "HERALD_PUBLISH", "*",
+                "HERALD_EXPIRES_IN", "1s"));
+
+    JWTClaimsSet claims = verified(token).getJWTClaimsSet();
+    assertThat(claims.getSubject()).isNull();
+    assertThat(claims.getExpirationTime()).isNull();
+    assertThat(claims.getJSONObjectClaim("mercure")).isEmpty();
+  }
+
+  @Test
+  void aConfigFileServeWouldRefuseExitsWithTwo() throws Exception {
+    Path file = config("jwt-key = " + Tokens.KEY, "prot = 8080");
+
+    InProcess.Result result = InProcess.run(Map.of(), "token", "--config", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("herald: ")
+        .contains("unknown key 'prot'");
+    assertThat(result.out()).isEmpty();
+  }
+
+  @Test
+  void helpNamesTheEnvironmentVariableOfTheKeyOnly() {
+    InProcess.Result result = InProcess.run(Map.of(), "token", "--help");
+
+    assertThat(result.out())
+        .contains("--config=FILE", "env HERALD_JWT_KEY", "env HERALD_CONFIG")
+        .doesNotContain("HERALD_SUBJECT", "HERALD_PUBLISH");
   }
 
   @Test

@@ -13,24 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HubPublisher's form, authorization and retries, against a scripted hub. */
 class HubPublisherTest {
-  private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (AutoCloseable r : resources) {
-      r.close();
-    }
-  }
+  @RegisterExtension final Scripted scripted = new Scripted();
 
   private ScriptServer hub(ScriptServer.Script script) {
-    ScriptServer server = ScriptServer.start(script);
-    resources.add(server);
-    return server;
+    return scripted.server(script);
   }
 
   private static HubPublisher.Builder publisher(URI uri) {

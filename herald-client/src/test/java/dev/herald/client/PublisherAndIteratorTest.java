@@ -18,34 +18,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.adapter.JdkFlowAdapter;
 
 /** The {@link Flow.Publisher} view and the blocking iterator. */
 class PublisherAndIteratorTest {
-  private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (AutoCloseable r : resources) {
-      r.close();
-    }
-  }
-
-  private ScriptServer server(ScriptServer.Script script) {
-    ScriptServer server = ScriptServer.start(script);
-    resources.add(server);
-    return server;
-  }
+  @RegisterExtension final Scripted scripted = new Scripted();
 
   private static EventSource.Builder fast(URI uri) {
-    return EventSource.builder(uri)
-        .version(HttpClient.Version.HTTP_1_1)
-        .reconnectTime(Duration.ofMillis(20))
-        .maxReconnectTime(Duration.ofMillis(200));
+    return Scripted.fast(uri, HttpClient.Version.HTTP_1_1);
   }
 
   /** A subscriber that records signals and requests only when told to. */
@@ -101,7 +85,7 @@ class PublisherAndIteratorTest {
     AtomicInteger written = new AtomicInteger();
     AtomicBoolean finished = new AtomicBoolean();
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               x.stream();
               for (int i = 0; i < total; i++) {
@@ -113,7 +97,7 @@ class PublisherAndIteratorTest {
             });
     TestSubscriber subscriber = new TestSubscriber(10);
     fast(server.uri("/s")).version(version).buildPublisher().subscribe(subscriber);
-    resources.add(() -> subscriber.subscription.cancel());
+    scripted.closeAfter(() -> subscriber.subscription.cancel());
 
     await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.count.get() == 10);
     // Ten events requested, ten delivered, and the server stays blocked in its writes.
@@ -135,7 +119,8 @@ class PublisherAndIteratorTest {
 
   @Test
   void cancellingClosesTheConnection() throws Exception {
-    ScriptServer server = server(x -> x.stream().send("data: 1\n\ndata: 2\n\n").awaitClosed());
+    ScriptServer server =
+        scripted.server(x -> x.stream().send("data: 1\n\ndata: 2\n\n").awaitClosed());
     TestSubscriber subscriber = new TestSubscriber(1);
     fast(server.uri("/s")).buildPublisher().subscribe(subscriber);
 
@@ -148,14 +133,15 @@ class PublisherAndIteratorTest {
 
   @Test
   void eachSubscriberGetsItsOwnConnection() throws Exception {
-    ScriptServer server = server(x -> x.stream().send("data: " + x.index + "\n\n").awaitClosed());
+    ScriptServer server =
+        scripted.server(x -> x.stream().send("data: " + x.index + "\n\n").awaitClosed());
     Flow.Publisher<MessageEvent> publisher = fast(server.uri("/s")).buildPublisher();
     TestSubscriber a = new TestSubscriber(1);
     TestSubscriber b = new TestSubscriber(1);
     publisher.subscribe(a);
     publisher.subscribe(b);
-    resources.add(() -> a.subscription.cancel());
-    resources.add(() -> b.subscription.cancel());
+    scripted.closeAfter(() -> a.subscription.cancel());
+    scripted.closeAfter(() -> b.subscription.cancel());
 
     assertThat(List.of(a.take().dataString(), b.take().dataString()))
         .containsExactlyInAnyOrder("0", "1");
@@ -164,7 +150,7 @@ class PublisherAndIteratorTest {
   @Test
   void status204CompletesTheSubscriber() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("data: a\n\n").end();
@@ -181,7 +167,7 @@ class PublisherAndIteratorTest {
 
   @Test
   void aFailureErrorsTheSubscriber() throws Exception {
-    ScriptServer server = server(x -> x.reply(404, "gone"));
+    ScriptServer server = scripted.server(x -> x.reply(404, "gone"));
     TestSubscriber subscriber = new TestSubscriber(1);
     fast(server.uri("/s")).buildPublisher().subscribe(subscriber);
 
@@ -191,7 +177,7 @@ class PublisherAndIteratorTest {
 
   @Test
   void requestingZeroErrorsTheSubscriber() throws Exception {
-    ScriptServer server = server(x -> x.stream().awaitClosed());
+    ScriptServer server = scripted.server(x -> x.stream().awaitClosed());
     TestSubscriber subscriber = new TestSubscriber(0);
     fast(server.uri("/s")).buildPublisher().subscribe(subscriber);
     subscriber.subscription.request(0);
@@ -204,7 +190,8 @@ class PublisherAndIteratorTest {
   @Test
   void worksWithReactor() throws Exception {
     ScriptServer server =
-        server(x -> x.stream().send("data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n").awaitClosed());
+        scripted.server(
+            x -> x.stream().send("data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n").awaitClosed());
 
     List<String> first =
         JdkFlowAdapter.flowPublisherToFlux(fast(server.uri("/s")).buildPublisher())
@@ -220,7 +207,7 @@ class PublisherAndIteratorTest {
   @Test
   void iteratorReadsEventsAndEndsOn204() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("data: 1\n\ndata: 2\n\n").end();
@@ -239,7 +226,7 @@ class PublisherAndIteratorTest {
 
   @Test
   void iteratorTimesOutWithNull() throws Exception {
-    ScriptServer server = server(x -> x.stream().awaitClosed());
+    ScriptServer server = scripted.server(x -> x.stream().awaitClosed());
     try (EventIterator events = fast(server.uri("/s")).buildIterator()) {
       assertThat(events.next(Duration.ofMillis(100))).isNull();
     }
@@ -248,7 +235,8 @@ class PublisherAndIteratorTest {
 
   @Test
   void iteratorThrowsTheFailure() throws Exception {
-    ScriptServer server = server(x -> x.respond(200, "content-type", "text/html").awaitClosed());
+    ScriptServer server =
+        scripted.server(x -> x.respond(200, "content-type", "text/html").awaitClosed());
     try (EventIterator events = fast(server.uri("/s")).buildIterator()) {
       assertThatThrownBy(events::hasNext)
           .isInstanceOf(UnexpectedResponseException.class)
@@ -262,7 +250,7 @@ class PublisherAndIteratorTest {
     AtomicBoolean finished = new AtomicBoolean();
     String padding = "p".repeat(2000);
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               x.stream();
               for (int i = 0; i < total; i++) {

@@ -1,12 +1,12 @@
 package dev.herald.client;
 
+import static dev.herald.client.Scripted.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.sse.SseParseException;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
@@ -16,35 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The connection and reconnection rules (WHATWG HTML §9.2.2–§9.2.4) against a real server. */
 class ReconnectionTest {
-  private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (AutoCloseable r : resources) {
-      r.close();
-    }
-  }
-
-  private ScriptServer server(ScriptServer.Script script) {
-    ScriptServer server = ScriptServer.start(script);
-    resources.add(server);
-    return server;
-  }
-
-  private static EventSource.Builder fast(URI uri, HttpClient.Version version) {
-    return EventSource.builder(uri)
-        .version(version)
-        .reconnectTime(Duration.ofMillis(20))
-        .maxReconnectTime(Duration.ofMillis(200));
-  }
+  @RegisterExtension final Scripted scripted = new Scripted();
 
   /**
    * A client with an empty connection pool. The JDK client retries a GET on a pooled connection
@@ -56,18 +36,12 @@ class ReconnectionTest {
     return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
-  private EventSource open(EventSource.Builder builder) {
-    EventSource source = builder.build();
-    resources.add(source);
-    return source;
-  }
-
   @ParameterizedTest
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void sendsEventStreamHeadersAndNoLastEventIdOnTheFirstRequest(HttpClient.Version version)
       throws Exception {
-    ScriptServer server = server(x -> x.stream().send("data: a\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), version).header("X-Custom", "yes"));
+    ScriptServer server = scripted.server(x -> x.stream().send("data: a\n\n").awaitClosed());
+    EventSource source = scripted.open(fast(server.uri("/s"), version).header("X-Custom", "yes"));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -84,9 +58,9 @@ class ReconnectionTest {
 
   @Test
   void sendsAConfiguredLastEventIdOnTheFirstRequest() throws Exception {
-    ScriptServer server = server(x -> x.stream().send("data: a\n\n").awaitClosed());
+    ScriptServer server = scripted.server(x -> x.stream().send("data: a\n\n").awaitClosed());
     EventSource source =
-        open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1).lastEventId("start-42"));
+        scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1).lastEventId("start-42"));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -100,7 +74,7 @@ class ReconnectionTest {
   void droppedMidEventDiscardsThePartialEventAndResumesWithLastEventId(HttpClient.Version version)
       throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("id: 1\ndata: one\n\nid: 2\ndata: par").abort();
@@ -108,7 +82,7 @@ class ReconnectionTest {
                 x.stream().send("data: two\n\n").awaitClosed();
               }
             });
-    EventSource source = open(fast(server.uri("/s"), version));
+    EventSource source = scripted.open(fast(server.uri("/s"), version));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -128,7 +102,7 @@ class ReconnectionTest {
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void streamEndReconnectsAndAnEmptiedIdSendsNoHeader(HttpClient.Version version) throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("id: 1\ndata: a\n\nid\ndata: b\n\n").end();
@@ -136,7 +110,7 @@ class ReconnectionTest {
                 x.stream().send("data: c\n\n").awaitClosed();
               }
             });
-    EventSource source = open(fast(server.uri("/s"), version));
+    EventSource source = scripted.open(fast(server.uri("/s"), version));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -154,7 +128,7 @@ class ReconnectionTest {
     ScriptServer first =
         ScriptServer.start(x -> x.stream().send("id: 7\ndata: before\n\n").awaitClosed());
     int port = first.port();
-    EventSource source = open(fast(first.uri("/s"), HttpClient.Version.HTTP_1_1));
+    EventSource source = scripted.open(fast(first.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
     recorder.opened();
@@ -163,7 +137,7 @@ class ReconnectionTest {
     first.close();
     assertThat(recorder.failed().state()).isEqualTo(EventSource.ReadyState.CONNECTING);
     ScriptServer second =
-        server(
+        scripted.server(
             x ->
                 x.stream().send("data: after " + x.header("Last-Event-ID") + "\n\n").awaitClosed());
     assertThat(second.port()).isNotEqualTo(0);
@@ -171,7 +145,7 @@ class ReconnectionTest {
         ScriptServer.start(
             x -> x.stream().send("data: after " + x.header("Last-Event-ID") + "\n\n").awaitClosed(),
             port);
-    resources.add(restarted);
+    scripted.closeAfter(restarted);
 
     // Connection refused until the new server listens: errors, then the stream.
     Recorder.Record r;
@@ -184,8 +158,8 @@ class ReconnectionTest {
 
   @Test
   void retryFieldSetsTheReconnectionTime() throws Exception {
-    ScriptServer server = server(x -> x.stream().send("retry: 600000\ndata: a\n\n").end());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server = scripted.server(x -> x.stream().send("retry: 600000\ndata: a\n\n").end());
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -204,7 +178,7 @@ class ReconnectionTest {
   @Test
   void retryFieldOfZeroStillReconnects() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index < 3) {
                 x.stream().send("retry: 0\ndata: " + x.index + "\n\n").end();
@@ -212,7 +186,7 @@ class ReconnectionTest {
                 x.respond(204).end();
               }
             });
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -228,7 +202,7 @@ class ReconnectionTest {
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void status204StopsReconnecting(HttpClient.Version version) throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("data: a\n\n").end();
@@ -236,7 +210,7 @@ class ReconnectionTest {
                 x.respond(204).end();
               }
             });
-    EventSource source = open(fast(server.uri("/s"), version));
+    EventSource source = scripted.open(fast(server.uri("/s"), version));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -255,7 +229,7 @@ class ReconnectionTest {
   @ValueSource(ints = {301, 302, 303, 307, 308})
   void followsRedirectsAndStartsFromTheOriginalUriOnReconnect(int status) throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.path.equals("/old")) {
                 x.reply(status, "", "location", "/new");
@@ -268,7 +242,7 @@ class ReconnectionTest {
               }
             });
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/old"), HttpClient.Version.HTTP_1_1)
                 .httpClient(freshClient())
                 .method("POST", HttpRequest.BodyPublishers.ofString("q=1")));
@@ -288,8 +262,8 @@ class ReconnectionTest {
 
   @Test
   void redirectWithoutLocationFails() throws Exception {
-    ScriptServer server = server(x -> x.reply(302, ""));
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server = scripted.server(x -> x.reply(302, ""));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -303,8 +277,8 @@ class ReconnectionTest {
 
   @Test
   void redirectLoopFailsAfterTwentyRedirects() throws Exception {
-    ScriptServer server = server(x -> x.reply(307, "", "location", "/again"));
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server = scripted.server(x -> x.reply(307, "", "location", "/again"));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -317,7 +291,7 @@ class ReconnectionTest {
   void status503WithRetryAfterIsRetriedAfterTheDelayEvenWithTheStopStrategy() throws Exception {
     List<Long> arrivals = new CopyOnWriteArrayList<>();
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               arrivals.add(System.nanoTime());
               if (x.index == 0) {
@@ -327,7 +301,7 @@ class ReconnectionTest {
               }
             });
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .errorStrategy(ErrorStrategy.stop()));
     Recorder recorder = Recorder.on(source);
@@ -344,8 +318,8 @@ class ReconnectionTest {
 
   @Test
   void status503WithoutRetryAfterFailsWithTheStopStrategy() throws Exception {
-    ScriptServer server = server(x -> x.reply(503, "busy"));
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server = scripted.server(x -> x.reply(503, "busy"));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -372,12 +346,13 @@ class ReconnectionTest {
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void readTimeoutReconnects(HttpClient.Version version) throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               x.stream().send("id: " + x.index + "\ndata: " + x.index + "\n\n");
               x.awaitClosed();
             });
-    EventSource source = open(fast(server.uri("/s"), version).readTimeout(Duration.ofMillis(500)));
+    EventSource source =
+        scripted.open(fast(server.uri("/s"), version).readTimeout(Duration.ofMillis(500)));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -399,7 +374,7 @@ class ReconnectionTest {
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void heartbeatsKeepTheReadTimeoutFromFiring(HttpClient.Version version) throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               x.stream();
               for (int i = 0; i < 8; i++) {
@@ -408,7 +383,8 @@ class ReconnectionTest {
               }
               x.send("data: done\n\n").awaitClosed();
             });
-    EventSource source = open(fast(server.uri("/s"), version).readTimeout(Duration.ofMillis(500)));
+    EventSource source =
+        scripted.open(fast(server.uri("/s"), version).readTimeout(Duration.ofMillis(500)));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -421,8 +397,9 @@ class ReconnectionTest {
   @ValueSource(strings = {"text/plain", "text/event-streams", "application/json"})
   void wrongContentTypeFails(String contentType) throws Exception {
     ScriptServer server =
-        server(x -> x.respond(200, "content-type", contentType).send("data: x\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+        scripted.server(
+            x -> x.respond(200, "content-type", contentType).send("data: x\n\n").awaitClosed());
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -438,8 +415,8 @@ class ReconnectionTest {
 
   @Test
   void missingContentTypeFails() throws Exception {
-    ScriptServer server = server(x -> x.respond(200).send("data: x\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server = scripted.server(x -> x.respond(200).send("data: x\n\n").awaitClosed());
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -450,12 +427,12 @@ class ReconnectionTest {
   @Test
   void contentTypeParametersAndCaseAreAccepted() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x ->
                 x.respond(200, "content-type", "Text/Event-Stream; charset=utf-8;")
                     .send("data: x\n\n")
                     .awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -465,8 +442,8 @@ class ReconnectionTest {
 
   @Test
   void otherStatusesFailWithTheDefaultStrategy() throws Exception {
-    ScriptServer server = server(x -> x.reply(404, "no such stream"));
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server = scripted.server(x -> x.reply(404, "no such stream"));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -479,9 +456,9 @@ class ReconnectionTest {
 
   @Test
   void retryUpToGivesUpAfterTheLastRetry() throws Exception {
-    ScriptServer server = server(x -> x.reply(500, "oops"));
+    ScriptServer server = scripted.server(x -> x.reply(500, "oops"));
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .errorStrategy(ErrorStrategy.retryUpTo(2)));
     Recorder recorder = Recorder.on(source);
@@ -497,7 +474,7 @@ class ReconnectionTest {
   @Test
   void alwaysRetryKeepsReconnectingUntilTheServerRecovers() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index < 4) {
                 x.reply(502, "bad gateway");
@@ -506,7 +483,7 @@ class ReconnectionTest {
               }
             });
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .errorStrategy(ErrorStrategy.alwaysRetry()));
     Recorder recorder = Recorder.on(source);
@@ -521,9 +498,9 @@ class ReconnectionTest {
 
   @Test
   void retryForGivesUpOnceTheDurationHasPassed() throws Exception {
-    ScriptServer server = server(x -> x.reply(500, "oops"));
+    ScriptServer server = scripted.server(x -> x.reply(500, "oops"));
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .errorStrategy(ErrorStrategy.retryFor(Duration.ofMillis(300))));
     Recorder recorder = Recorder.on(source);
@@ -544,7 +521,7 @@ class ReconnectionTest {
   void tokenSupplierIsCalledForEachConnection(HttpClient.Version version) throws Exception {
     AtomicInteger calls = new AtomicInteger();
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("data: a\n\n").end();
@@ -553,7 +530,8 @@ class ReconnectionTest {
               }
             });
     EventSource source =
-        open(fast(server.uri("/s"), version).token(() -> "token-" + calls.incrementAndGet()));
+        scripted.open(
+            fast(server.uri("/s"), version).token(() -> "token-" + calls.incrementAndGet()));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -569,9 +547,9 @@ class ReconnectionTest {
 
   @Test
   void tokenSupplierFailureIsJudgedByTheErrorStrategy() throws Exception {
-    ScriptServer server = server(x -> x.stream().awaitClosed());
+    ScriptServer server = scripted.server(x -> x.stream().awaitClosed());
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .token(
                     () -> {
@@ -587,9 +565,9 @@ class ReconnectionTest {
 
   @Test
   void authorizationIsNotSentToAnotherOrigin() throws Exception {
-    ScriptServer target = server(x -> x.stream().send("data: there\n\n").awaitClosed());
+    ScriptServer target = scripted.server(x -> x.stream().send("data: there\n\n").awaitClosed());
     ScriptServer origin =
-        server(
+        scripted.server(
             x ->
                 x.reply(
                     307,
@@ -597,7 +575,7 @@ class ReconnectionTest {
                     "location",
                     target.uri("/s").toString().replace("127.0.0.1", "localhost")));
     EventSource source =
-        open(
+        scripted.open(
             fast(origin.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .token(() -> "secret")
                 .header("X-Kept", "1"));
@@ -615,9 +593,9 @@ class ReconnectionTest {
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void eventLargerThanTheLimitFailsWithAClearError(HttpClient.Version version) throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> x.stream().send("data: small\n\ndata: " + "x".repeat(200) + "\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), version).maxEventSize(100));
+    EventSource source = scripted.open(fast(server.uri("/s"), version).maxEventSize(100));
     Recorder recorder = Recorder.on(source);
     source.start();
 
@@ -635,7 +613,7 @@ class ReconnectionTest {
   @Test
   void eventLargerThanTheLimitReconnectsWhenTheStrategySaysSo() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream()
@@ -648,7 +626,7 @@ class ReconnectionTest {
               }
             });
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .maxEventSize(100)
                 .errorStrategy(ErrorStrategy.retryUpTo(1)));
@@ -665,7 +643,7 @@ class ReconnectionTest {
   @Test
   void postWithABodyIsSentOnEveryConnection() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("data: 1\n\n").end();
@@ -674,7 +652,7 @@ class ReconnectionTest {
               }
             });
     EventSource source =
-        open(
+        scripted.open(
             fast(server.uri("/s"), HttpClient.Version.HTTP_1_1)
                 .httpClient(freshClient())
                 .method("POST", HttpRequest.BodyPublishers.ofString("{\"q\":1}"))
@@ -697,8 +675,8 @@ class ReconnectionTest {
   @ParameterizedTest
   @EnumSource(names = {"HTTP_1_1", "HTTP_2"})
   void closeCancelsTheBodyAndReleasesTheConnection(HttpClient.Version version) throws Exception {
-    ScriptServer server = server(x -> x.stream().send("data: a\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), version));
+    ScriptServer server = scripted.server(x -> x.stream().send("data: a\n\n").awaitClosed());
+    EventSource source = scripted.open(fast(server.uri("/s"), version));
     Recorder recorder = Recorder.on(source);
     source.start();
     recorder.opened();
@@ -716,12 +694,12 @@ class ReconnectionTest {
   void closeWhileWaitingForTheResponseStopsEverything() throws Exception {
     CompletableFuture<Void> arrived = new CompletableFuture<>();
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               arrived.complete(null);
               x.awaitClosed();
             });
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
     arrived.get(10, TimeUnit.SECONDS);
@@ -736,8 +714,8 @@ class ReconnectionTest {
   @Test
   void closeFromAListenerStopsTheStream() throws Exception {
     ScriptServer server =
-        server(x -> x.stream().send("data: 1\n\ndata: 2\n\ndata: 3\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+        scripted.server(x -> x.stream().send("data: 1\n\ndata: 2\n\ndata: 3\n\n").awaitClosed());
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.onMessage(e -> source.close());
     source.start();
@@ -751,12 +729,12 @@ class ReconnectionTest {
   @Test
   void listenersRunSeriallyOnTheSourceThreadAndByType() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x ->
                 x.stream()
                     .send("event: add\ndata: 1\n\ndata: 2\n\nevent: add\ndata: 3\n\n")
                     .awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     List<String> adds = new CopyOnWriteArrayList<>();
     List<String> messages = new CopyOnWriteArrayList<>();
     source
@@ -778,8 +756,9 @@ class ReconnectionTest {
 
   @Test
   void aThrowingListenerReportsToErrorListenersAndTheStreamGoesOn() throws Exception {
-    ScriptServer server = server(x -> x.stream().send("data: 1\n\ndata: 2\n\n").awaitClosed());
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    ScriptServer server =
+        scripted.server(x -> x.stream().send("data: 1\n\ndata: 2\n\n").awaitClosed());
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     source.onMessage(
         e -> {
           if (e.dataString().equals("1")) {
@@ -800,7 +779,7 @@ class ReconnectionTest {
   @Test
   void nonAsciiLastEventIdOverHttp1FailsInsteadOfSendingQuestionMarks() throws Exception {
     ScriptServer server =
-        server(
+        scripted.server(
             x -> {
               if (x.index == 0) {
                 x.stream().send("id: caf\u00e9\ndata: a\n\n").end();
@@ -808,7 +787,7 @@ class ReconnectionTest {
                 x.stream().awaitClosed();
               }
             });
-    EventSource source = open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
+    EventSource source = scripted.open(fast(server.uri("/s"), HttpClient.Version.HTTP_1_1));
     Recorder recorder = Recorder.on(source);
     source.start();
 

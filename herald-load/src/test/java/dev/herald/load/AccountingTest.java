@@ -4,17 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.server.HeraldServer;
-import dev.herald.sse.MessageEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.SubmissionPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,55 +18,32 @@ import org.junit.jupiter.api.Test;
  * sends those ending in 5 twice, and checks that the load tool counts exactly that.
  */
 class AccountingTest {
-  private final List<SubmissionPublisher<MessageEvent>> streams = new CopyOnWriteArrayList<>();
-  private HeraldServer server;
+  private FormHub hub;
 
   @BeforeEach
   void startFaultyServer() {
-    server =
-        HeraldServer.builder()
-            .host("127.0.0.1")
-            .port(0)
-            .sse(
-                "/hub",
-                request -> {
-                  SubmissionPublisher<MessageEvent> stream = new SubmissionPublisher<>();
-                  streams.add(stream);
-                  return stream;
-                })
-            .post("/hub", request -> publish(request.bodyText()))
-            .build()
-            .start();
+    hub = new FormHub(this::publish);
   }
 
   @AfterEach
   void stop() {
-    server.close();
-    streams.forEach(SubmissionPublisher::close);
+    hub.close();
   }
 
-  private String publish(String form) {
-    String data = "";
-    for (String pair : form.split("&")) {
-      if (pair.startsWith("data=")) {
-        data = URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
-      }
-    }
+  private String publish(String data) {
     long seq = Long.parseLong(data.substring(0, data.indexOf('.')));
-    for (SubmissionPublisher<MessageEvent> stream : streams) {
-      if (seq % 10 != 3) {
-        stream.submit(MessageEvent.of(data));
-      }
-      if (seq % 10 == 5) {
-        stream.submit(MessageEvent.of(data));
-      }
+    if (seq % 10 != 3) {
+      hub.deliver(data);
+    }
+    if (seq % 10 == 5) {
+      hub.deliver(data);
     }
     return "ok";
   }
 
   @Test
   void countsLostAndDuplicatedDeliveriesBySequenceNumber() {
-    URI url = URI.create("http://127.0.0.1:" + server.port() + "/hub");
+    URI url = hub.url();
     PrintStream progress =
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 

@@ -97,7 +97,9 @@ class BenchSmokeTest {
     assertThat(json.get("mode").asText()).isEqualTo("fanout");
     long published = json.get("published").asLong();
     if (!json.get("behindSchedule").asBoolean()) { // only a machine > 5 s behind stops early
-      assertThat(published).isEqualTo(100);
+      // The updates issued after the warm-up time: 100 of the 125, a few more when the
+      // publishers connected late in the warm-up and the schedule had not reached 25 by its end.
+      assertThat(published).isBetween(100L, 125L);
     }
     assertThat(published).isPositive();
     assertThat(json.get("expectedDeliveries").asLong()).isEqualTo(published * 20);
