@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -113,12 +114,21 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
       }
     } else if (config.http2()) {
       HttpServerCodec codec = http1Codec();
+      // The upgrade handler leaves after the first request that asks for no upgrade: clients
+      // upgrade on their first request (RFC 7540 3.2), and an idle connection holding an SSE
+      // stream should not carry an aggregator it will never use. A later "Upgrade: h2c" is
+      // answered over HTTP/1.1, as the upgrade is optional for the server.
       pipeline.addLast(
           "h2c",
           new CleartextHttp2ServerUpgradeHandler(
               codec,
               new HttpServerUpgradeHandler(
-                  codec, http2.upgradeCodecFactory(), config.maxBodySize()),
+                  codec,
+                  http2.upgradeCodecFactory(),
+                  config.maxBodySize(),
+                  DefaultHttpHeadersFactory.headersFactory(),
+                  DefaultHttpHeadersFactory.trailersFactory(),
+                  true),
               http2.priorKnowledgeInstaller()));
     } else {
       pipeline.addLast("codec", http1Codec());
