@@ -71,6 +71,9 @@ final class SseStream implements Flow.Subscriber<Object> {
   /** Largest number of events requested ahead of the socket. */
   static final int MAX_WINDOW = 64;
 
+  /** Slots per chunk of the event queue. */
+  private static final int QUEUE_CHUNK = 16;
+
   private static final ByteBuf HEARTBEAT =
       Unpooled.unreleasableBuffer(
           Unpooled.copiedBuffer(": heartbeat\n\n", StandardCharsets.UTF_8).asReadOnly());
@@ -119,7 +122,9 @@ final class SseStream implements Flow.Subscriber<Object> {
   private final @Nullable ChannelHandlerContext rawChunks;
 
   // Written by signalling threads, drained on the event loop.
-  private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+  // Small chunks: Netty's default queue starts with a 1,024-slot array (4 KiB per idle stream),
+  // while demand keeps at most MAX_WINDOW events queued; a full chunk links the next one.
+  private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue(QUEUE_CHUNK, 1 << 30);
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong outstanding = new AtomicLong();
