@@ -91,7 +91,10 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     if (verdict == ConnectionLimiter.Verdict.ACCEPTED) {
       ch.closeFuture().addListener(f -> limiter.release(address));
     }
-    ch.attr(VERDICT).set(verdict);
+    if (verdict != ConnectionLimiter.Verdict.ACCEPTED) {
+      // Only refusals are marked: an attribute costs every connection an attribute map.
+      ch.attr(VERDICT).set(verdict);
+    }
     ChannelPipeline pipeline = ch.pipeline();
     // Next to the socket, so that it counts what goes on the wire.
     pipeline.addLast("bytes", server.byteCounter());
@@ -158,7 +161,9 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     }
     handlers.put("aggregator", new BodyAggregator(config.maxBodySize()));
     Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
-    ConnectionLimiter.Verdict verdict = connection.attr(VERDICT).get();
+    // hasAttr first: attr() would make the attribute on an accepted connection.
+    ConnectionLimiter.Verdict verdict =
+        connection.hasAttr(VERDICT) ? connection.attr(VERDICT).get() : null;
     handlers.put(
         "handler",
         verdict == null || verdict == ConnectionLimiter.Verdict.ACCEPTED
