@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.herald.server.testing.H2Client;
+import dev.herald.server.testing.HttpReader;
 import dev.herald.server.testing.Protocol;
 import dev.herald.server.testing.RawHttp;
 import dev.herald.server.testing.ServerExtension;
@@ -126,6 +127,40 @@ class Http2DetailsTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
+  void anUpgradeAskedOnlyAfterTheFirstRequestIsAnsweredOverHttp11() throws Exception {
+    // The upgrade handler leaves the pipeline after the first plain request (a connection holding
+    // a stream should not carry it); a later upgrade is declined, which the server may do.
+    try (RawHttp raw = new RawHttp(plain.port())) {
+      HttpReader reader = new HttpReader(raw.socket());
+      raw.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(reader.response().bodyText()).isEqualTo("hello");
+
+      raw.send(
+          "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+              + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+      HttpReader.RawResponse second = reader.response();
+
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(second.bodyText()).isEqualTo("hello");
+      raw.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(reader.response().bodyText()).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void theFirstRequestCanStillUpgradeToH2c() throws Exception {
+    try (RawHttp raw = new RawHttp(plain.port())) {
+      raw.send(
+          "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+              + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+
+      String head = raw.readUntil("\r\n\r\n", TIMEOUT);
+
+      assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("upgrade: h2c");
+    }
   }
 
   @Test

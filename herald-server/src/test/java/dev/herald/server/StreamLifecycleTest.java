@@ -263,6 +263,25 @@ class StreamLifecycleTest {
     }
   }
 
+  @Test
+  void requestsPipelinedBehindAStreamAreAnsweredInOrderWhenItEnds() throws Exception {
+    try (RawHttp raw = new RawHttp(server.port())) {
+      HttpReader reader = new HttpReader(raw.socket());
+      raw.send(
+          "GET /finite HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /finite HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+
+      for (int i = 0; i < 2; i++) {
+        assertThat(reader.head().status()).isEqualTo(200);
+        assertThat(new String(reader.chunkedBody(), StandardCharsets.UTF_8))
+            .isEqualTo("data: n0\n\ndata: n1\n\ndata: n2\n\n");
+        assertThat(reader.response().bodyText()).isEqualTo("hello");
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "HTTP/1.1 with Connection: close, GET /finite HTTP/1.1|Host: x|Connection: close",

@@ -291,8 +291,8 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
     doc.put("subscriber", subscriber.subscriberId());
     doc.put("topic", selector.text());
     doc.put("active", active);
-    if (subscriber.claims() != null && subscriber.claims().payload() != null) {
-      doc.put("payload", subscriber.claims().payload());
+    if (subscriber.payload() != null) {
+      doc.put("payload", subscriber.payload());
     }
     return doc;
   }

@@ -38,7 +38,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
 
   private final String subscriberId;
   private final List<TopicSelector> selectors;
-  private final @Nullable MercureClaims claims;
+  private final @Nullable Object payload; // the token's mercure.payload; the rest is not kept
   private final List<TopicSelector> privateSelectors;
   private final History history;
   private final int maxQueued;
@@ -65,7 +65,9 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   // Drain only.
   private long cursor;
   private long replayEnd;
-  private final ArrayDeque<History.Entry> replayBatch = new ArrayDeque<>();
+  // Made by the first read of history, dropped when replay ends: most subscribers never replay,
+  // and an idle subscriber should not hold an empty queue.
+  private @Nullable ArrayDeque<History.Entry> replayBatch;
   private boolean done;
   private long replayedInDrain;
 
@@ -100,7 +102,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     this.counters = counters;
     this.subscriberId = subscriberId;
     this.selectors = List.copyOf(selectors);
-    this.claims = claims;
+    this.payload = claims == null ? null : claims.payload();
     this.privateSelectors = List.copyOf(privateSelectors);
     this.history = history;
     this.maxQueued = maxQueued;
@@ -125,8 +127,9 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     return selectors;
   }
 
-  @Nullable MercureClaims claims() {
-    return claims;
+  /** Returns the {@code mercure.payload} claim of the subscriber's token, or null. */
+  @Nullable Object payload() {
+    return payload;
   }
 
   boolean isCancelled() {
@@ -327,9 +330,10 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
 
   private @Nullable Object nextReplayed() {
     while (true) {
-      if (replayBatch.isEmpty()) {
+      ArrayDeque<History.Entry> pending = replayBatch;
+      if (pending == null || pending.isEmpty()) {
         if (cursor >= replayEnd) {
-          replaying = false;
+          endReplay();
           return nextLive();
         }
         List<History.Entry> batch;
@@ -337,19 +341,21 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
           batch = history.readAfter(cursor, REPLAY_BATCH);
         } catch (RuntimeException e) {
           // A closed or failing store: end this stream; the client resumes when it is back.
-          replaying = false;
+          endReplay();
           return Gap.INSTANCE;
         }
         if (batch.isEmpty() || batch.get(0).sequence() > cursor + 1) {
-          replaying = false;
+          endReplay();
           return cursor < replayEnd ? Gap.INSTANCE : nextLive();
         }
-        replayBatch.addAll(batch);
+        if (pending == null) {
+          pending = replayBatch = new ArrayDeque<>(batch.size());
+        }
+        pending.addAll(batch);
       }
-      History.Entry entry = replayBatch.poll();
+      History.Entry entry = pending.poll();
       if (entry.sequence() > replayEnd) {
-        replayBatch.clear();
-        replaying = false;
+        endReplay();
         return nextLive();
       }
       cursor = entry.sequence();
@@ -358,6 +364,11 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         return UpdateFrames.encode(entry.update());
       }
     }
+  }
+
+  private void endReplay() {
+    replayBatch = null;
+    replaying = false;
   }
 
   private @Nullable Object nextLive() {

@@ -33,6 +33,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.FlowAdapters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private final NettyServer server;
   private final Executor executor;
-  private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+  // Made by the first pipelined request: most connections never pipeline, and an idle connection
+  // holding a stream should not carry an empty queue.
+  private @Nullable ArrayDeque<FullHttpRequest> waiting;
 
   private ChannelHandlerContext ctx;
   private boolean busy;
@@ -83,6 +86,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     FullHttpRequest request = (FullHttpRequest) msg;
     if (busy) {
+      ArrayDeque<FullHttpRequest> waiting = this.waiting;
+      if (waiting == null) {
+        waiting = this.waiting = new ArrayDeque<>(MAX_WAITING);
+      }
       if (waiting.size() >= MAX_WAITING && stream != null) {
         // A stream must keep reading to notice its client leave; a client that piles up
         // requests behind a stream is misbehaving.
@@ -110,7 +117,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       stream = null;
     }
     FullHttpRequest request;
-    while ((request = waiting.poll()) != null) {
+    while (waiting != null && (request = waiting.poll()) != null) {
       request.release();
     }
     ctx.fireChannelInactive();
@@ -390,8 +397,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void next() {
     busy = false;
-    FullHttpRequest request = waiting.poll();
-    if (!ctx.channel().config().isAutoRead() && waiting.size() < MAX_WAITING / 2) {
+    FullHttpRequest request = waiting == null ? null : waiting.poll();
+    int stillWaiting = waiting == null ? 0 : waiting.size();
+    if (!ctx.channel().config().isAutoRead() && stillWaiting < MAX_WAITING / 2) {
       ctx.channel().config().setAutoRead(true);
     }
     if (request != null) {

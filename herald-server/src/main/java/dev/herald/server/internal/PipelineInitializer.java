@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -89,7 +90,10 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     if (verdict == ConnectionLimiter.Verdict.ACCEPTED) {
       ch.closeFuture().addListener(f -> limiter.release(address));
     }
-    ch.attr(VERDICT).set(verdict);
+    if (verdict != ConnectionLimiter.Verdict.ACCEPTED) {
+      // Only refusals are marked: an attribute costs every connection an attribute map.
+      ch.attr(VERDICT).set(verdict);
+    }
     ChannelPipeline pipeline = ch.pipeline();
     // Next to the socket, so that it counts what goes on the wire. Reader idleness only: streams
     // send their own heartbeats (SseStream); a connection with a stream or a response in progress
@@ -108,12 +112,21 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
       }
     } else if (config.http2()) {
       HttpServerCodec codec = http1Codec();
+      // The upgrade handler leaves after the first request that asks for no upgrade: clients
+      // upgrade on their first request (RFC 7540 3.2), and an idle connection holding an SSE
+      // stream should not carry an aggregator it will never use. A later "Upgrade: h2c" is
+      // answered over HTTP/1.1, as the upgrade is optional for the server.
       pipeline.addLast(
           "h2c",
           new CleartextHttp2ServerUpgradeHandler(
               codec,
               new HttpServerUpgradeHandler(
-                  codec, http2.upgradeCodecFactory(), config.maxBodySize()),
+                  codec,
+                  http2.upgradeCodecFactory(),
+                  config.maxBodySize(),
+                  DefaultHttpHeadersFactory.headersFactory(),
+                  DefaultHttpHeadersFactory.trailersFactory(),
+                  true),
               http2.priorKnowledgeInstaller()));
     } else {
       pipeline.addLast("codec", http1Codec());
@@ -143,7 +156,9 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
     }
     handlers.put("aggregator", new BodyAggregator(config.maxBodySize()));
     Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
-    ConnectionLimiter.Verdict verdict = connection.attr(VERDICT).get();
+    // hasAttr first: attr() would make the attribute on an accepted connection.
+    ConnectionLimiter.Verdict verdict =
+        connection.hasAttr(VERDICT) ? connection.attr(VERDICT).get() : null;
     handlers.put(
         "handler",
         verdict == null || verdict == ConnectionLimiter.Verdict.ACCEPTED

@@ -122,7 +122,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   private final ServerContext server;
   private final String description;
   private final DemandSerializer demand;
-  private final @Nullable EventStream options;
+  private @Nullable EventStream options; // until the head is written; event loop after that
   private final LongSupplier channelPending; // any thread
   private final DrainBatch drains;
   private final boolean coalesce; // an HTTP/2 stream: a drain's events go out as one frame
@@ -301,6 +301,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
     if (options != null && options.isPrimed()) {
       ctx.write(new DefaultHttpContent(PRIMER.duplicate()), ctx.voidPromise());
     }
+    options = null; // read only for the head: an idle stream does not keep it
     if (server.config().retry() != null) {
       MessageEvent retry = MessageEvent.builder().retry(server.config().retry()).build();
       ctx.write(
