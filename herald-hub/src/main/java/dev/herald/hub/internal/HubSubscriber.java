@@ -44,6 +44,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   private final int maxQueued;
   private final Runnable onCancel;
   private final HubCounters counters;
+  private final RecentFrames frames;
 
   private final Queue<Delivery> live = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -85,7 +86,8 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         history,
         maxQueued,
         onCancel,
-        new HubCounters(() -> 0, history));
+        new HubCounters(() -> 0, history),
+        new RecentFrames(0));
   }
 
   HubSubscriber(
@@ -96,8 +98,10 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       History history,
       int maxQueued,
       Runnable onCancel,
-      HubCounters counters) {
+      HubCounters counters,
+      RecentFrames frames) {
     this.counters = counters;
+    this.frames = frames;
     this.subscriberId = subscriberId;
     this.selectors = List.copyOf(selectors);
     this.claims = claims;
@@ -355,7 +359,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       cursor = entry.sequence();
       if (accepts(entry.update())) {
         replayedInDrain++;
-        return UpdateFrames.encode(entry.update());
+        return frames.frame(entry);
       }
     }
   }
