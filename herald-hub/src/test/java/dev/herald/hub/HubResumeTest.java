@@ -208,15 +208,56 @@ class HubResumeTest {
     return raw;
   }
 
-  /** Reads chunks until {@code count} event frames (those with an id) have come. */
+  @Test
+  void aLongReplayIsWrittenInFewChunksAndCountedPerUpdate() throws Exception {
+    int total = 2000;
+    publish("first", "before");
+    for (int i = 0; i < total; i++) {
+      publish("n" + i, "payload " + i);
+    }
+    long deliveriesBefore = hub.hub().stats().deliveries();
+    long replayedBefore = hub.hub().stats().replayedUpdates();
+    int[] chunks = new int[1];
+    List<String> frames;
+    try (RawHttp raw = openRaw("first")) {
+      HttpReader reader = new HttpReader(raw.socket());
+      assertThat(reader.head().status()).isEqualTo(200);
+      frames = frames(reader, total, chunks);
+    }
+
+    assertThat(frames).hasSize(total);
+    for (int i = 0; i < total; i++) {
+      assertThat(frames.get(i)).isEqualTo("id: n" + i + "\ndata: payload " + i + "\n\n");
+    }
+    assertThat(chunks[0]).as("chunks for %s updates", total).isLessThan(total / 10);
+    await()
+        .atMost(SseRecorder.TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(hub.hub().stats().replayedUpdates() - replayedBefore).isEqualTo(total);
+              assertThat(hub.hub().stats().deliveries() - deliveriesBefore).isEqualTo(total);
+            });
+  }
+
   private static List<String> frames(HttpReader reader, int count) throws Exception {
+    return frames(reader, count, new int[1]);
+  }
+
+  /**
+   * Reads chunks until {@code count} event frames (those with an id) have come; a chunk may hold
+   * several. Counts the chunks read in {@code chunks[0]}.
+   */
+  private static List<String> frames(HttpReader reader, int count, int[] chunks) throws Exception {
     List<String> frames = new ArrayList<>();
-    for (int chunks = 0; frames.size() < count && chunks < 100; chunks++) {
+    while (frames.size() < count && chunks[0] < 10 * count) {
       byte[] chunk = reader.chunk();
+      chunks[0]++;
       assertThat(chunk).as("stream ended early").isNotNull();
       String text = new String(chunk, StandardCharsets.UTF_8);
-      if (text.startsWith("id: ") || text.contains("\nid: ")) {
-        frames.add(text);
+      for (String frame : text.split("(?<=\n\n)")) {
+        if (frame.startsWith("id: ") || frame.contains("\nid: ")) {
+          frames.add(frame);
+        }
       }
     }
     return frames;
