@@ -329,7 +329,8 @@ public final class Hub implements AutoCloseable {
                   maxQueuedUpdates,
                   maxTopics,
                   publishRate,
-                  publishBurst));
+                  publishBurst,
+                  historySize));
       if (publishLatency != null) {
         core.counters().publishLatency(publishLatency);
       }

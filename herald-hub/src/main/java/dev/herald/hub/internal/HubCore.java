@@ -43,7 +43,10 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
   /** The topic prefix of subscription events. */
   public static final String SUBSCRIPTIONS_PREFIX = "/.well-known/mercure/subscriptions";
 
-  /** Every option of a hub, validated by the public builder. */
+  /**
+   * Every option of a hub, validated by the public builder; {@code recentFrames} is how many recent
+   * publications keep their encoded frame for replay (see {@link RecentFrames}), the history size.
+   */
   public record Config(
       @Nullable JwtKey publisherKey,
       @Nullable JwtKey subscriberKey,
@@ -56,7 +59,8 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
       int maxQueuedUpdates,
       int maxTopicsPerSubscription,
       double publishRate,
-      int publishBurst) {}
+      int publishBurst,
+      int recentFrames) {}
 
   private final Config config;
   private final History history;
@@ -70,6 +74,7 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final Object publishLock = new Object();
   private final HubCounters counters;
+  private final RecentFrames recentFrames;
   private volatile boolean closed;
 
   public HubCore(Config config) {
@@ -88,6 +93,7 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
             ? new PublishRateLimiter(config.publishRate(), config.publishBurst(), System::nanoTime)
             : null;
     this.counters = new HubCounters(dispatcher::subscriberCount, history);
+    this.recentFrames = new RecentFrames(config.recentFrames());
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -170,7 +176,9 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
         return false;
       }
       long sequence = history.append(update);
-      dispatcher.dispatch(new HubSubscriber.Delivery(sequence, update, frame));
+      var delivery = new HubSubscriber.Delivery(sequence, update, frame);
+      recentFrames.put(delivery);
+      dispatcher.dispatch(delivery);
     }
     return true;
   }
@@ -215,7 +223,8 @@ public final class HubCore implements AutoCloseable, Broker.Sink {
             history,
             config.maxQueuedUpdates(),
             () -> unsubscribed(holder[0]),
-            counters);
+            counters,
+            recentFrames);
     holder[0] = subscriber;
     if (config.subscriptionEvents()) {
       publishSubscriptionEvents(subscriber, true);

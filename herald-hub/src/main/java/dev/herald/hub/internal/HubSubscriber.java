@@ -5,6 +5,7 @@ import dev.herald.hub.Update;
 import dev.herald.server.EncodedEvent;
 import dev.herald.server.SlowConsumerException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * sequence ({@code replayEnd}) under its publish lock, so every update with a sequence up to {@code
  * replayEnd} is read from history and every later one is offered live. Live updates that arrive
  * while history is being replayed wait in {@link #live}, bounded by {@code maxQueued}; past it the
- * subscriber is cut with {@link SlowConsumerException} and can resume.
+ * subscriber is cut with {@link SlowConsumerException} and can resume. Consecutive replayed frames
+ * go out joined, up to {@link #JOIN_BYTES} per item, each update's frame as kept from its
+ * publication ({@link RecentFrames}) where it still is.
  *
  * <p>Threads: {@link #offer} runs on the delivering thread (the publisher's, or a cluster broker's
  * reader), under the hub's publish lock; {@link #request} and {@link #cancel} on the engine's
@@ -32,6 +35,14 @@ import org.jspecify.annotations.Nullable;
 final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   /** History entries read per batch while replaying. */
   static final int REPLAY_BATCH = 256;
+
+  /**
+   * How many bytes of consecutive replayed frames are joined into one item at most: {@value}. A
+   * replay of thousands of small updates then goes to the stream as a few hundred items rather than
+   * one per update, each of which would cost the stream a queue entry, a write and often a wake-up
+   * of its event loop; the client reads the same bytes.
+   */
+  static final int JOIN_BYTES = 16 * 1024;
 
   /** A live update: its sequence, the update and its frame, encoded once for every subscriber. */
   record Delivery(long sequence, Update update, EncodedEvent frame) {}
@@ -44,6 +55,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   private final int maxQueued;
   private final Runnable onCancel;
   private final HubCounters counters;
+  private final RecentFrames frames;
 
   private final Queue<Delivery> live = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -70,6 +82,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   private @Nullable ArrayDeque<History.Entry> replayBatch;
   private boolean done;
   private long replayedInDrain;
+  private long joinedInDrain; // updates delivered inside joined items, beyond one per item
 
   HubSubscriber(
       String subscriberId,
@@ -87,7 +100,8 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         history,
         maxQueued,
         onCancel,
-        new HubCounters(() -> 0, history));
+        new HubCounters(() -> 0, history),
+        new RecentFrames(0));
   }
 
   HubSubscriber(
@@ -98,8 +112,10 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       History history,
       int maxQueued,
       Runnable onCancel,
-      HubCounters counters) {
+      HubCounters counters,
+      RecentFrames frames) {
     this.counters = counters;
+    this.frames = frames;
     this.subscriberId = subscriberId;
     this.selectors = List.copyOf(selectors);
     this.payload = claims == null ? null : claims.payload();
@@ -297,7 +313,8 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         break;
       }
       if (next == Gap.INSTANCE) {
-        counters.delivered(emitted, replayedInDrain);
+        counters.delivered(emitted + joinedInDrain, replayedInDrain);
+        joinedInDrain = 0;
         finish();
         s.onError(new SlowConsumerException("history moved past subscriber " + subscriberId));
         return;
@@ -307,8 +324,9 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     }
     if (emitted > 0) {
       requested.addAndGet(-emitted);
-      counters.delivered(emitted, replayedInDrain);
+      counters.delivered(emitted + joinedInDrain, replayedInDrain);
       replayedInDrain = 0;
+      joinedInDrain = 0;
     }
     if (expired && !cancelled.get() && !replaying && live.isEmpty()) {
       finish();
@@ -328,7 +346,47 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     INSTANCE
   }
 
+  /**
+   * Returns the next replayed frame, joined with the frames of the entries after it that are
+   * already read (up to {@link #JOIN_BYTES}); or, once replay is over, the next live update; or
+   * {@link Gap#INSTANCE}; or null when there is nothing yet.
+   */
   private @Nullable Object nextReplayed() {
+    Object next = nextReplayedOne();
+    if (!replaying || !(next instanceof EncodedEvent)) {
+      return next; // a live update, a gap or nothing
+    }
+    EncodedEvent first = (EncodedEvent) next;
+    List<EncodedEvent> more = null;
+    int size = first.size();
+    while (size < JOIN_BYTES && !replayBatch.isEmpty()) {
+      History.Entry entry = replayBatch.peek();
+      if (entry.sequence() > replayEnd) {
+        break; // the next call ends the replay
+      }
+      if (accepts(entry.update())) {
+        EncodedEvent frame = frames.frame(entry);
+        if (size + frame.size() > JOIN_BYTES) {
+          break; // never joined into an item much larger than its frames alone
+        }
+        if (more == null) {
+          more = new ArrayList<>();
+        }
+        more.add(frame);
+        size += frame.size();
+      }
+      replayBatch.poll();
+      cursor = entry.sequence();
+    }
+    if (more == null) {
+      return first;
+    }
+    replayedInDrain += more.size();
+    joinedInDrain += more.size();
+    return UpdateFrames.join(first, more, size);
+  }
+
+  private @Nullable Object nextReplayedOne() {
     while (true) {
       ArrayDeque<History.Entry> pending = replayBatch;
       if (pending == null || pending.isEmpty()) {
@@ -361,7 +419,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       cursor = entry.sequence();
       if (accepts(entry.update())) {
         replayedInDrain++;
-        return UpdateFrames.encode(entry.update());
+        return frames.frame(entry);
       }
     }
   }

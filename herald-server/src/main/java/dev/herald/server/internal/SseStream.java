@@ -68,8 +68,21 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   /** The event size the first request allows for: {@value} bytes. */
   static final int LARGE_EVENT = 256 * 1024;
 
-  /** Largest number of events requested ahead of the socket. */
-  static final int MAX_WINDOW = 64;
+  /**
+   * Largest number of events requested ahead of the socket: {@value}. Large enough that a replay of
+   * thousands of small events needs few refills (each crosses to the handler executor and back);
+   * the byte budget in {@link #replenish} still bounds what large events may take.
+   */
+  static final int MAX_WINDOW = 1024;
+
+  /**
+   * What a pending event may add to the bytes counted as buffered beyond its own size: Netty's
+   * outbound buffer counts each pending write with an overhead (96 bytes by default, {@code
+   * io.netty.transport.outboundBufferEntrySizeOverhead}), and an event through the HTTP codec is up
+   * to three writes (size line, bytes, CRLF). Negligible for large events, it dominates small ones,
+   * so the window for those allows for it: {@value} bytes.
+   */
+  static final int PENDING_OVERHEAD = 3 * 96;
 
   private static final ByteBuf HEARTBEAT =
       Unpooled.unreleasableBuffer(
@@ -534,9 +547,10 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
 
   /**
    * Requests more events while the socket keeps up: at most {@link #MAX_WINDOW} ahead, and only as
-   * many as fit in half the buffer bound at the average event size seen so far; a few (see {@link
-   * #initialDemand}) until the first event shows how large they are. Runs on the event loop, after
-   * each drain, each completed write and each change of writability.
+   * many as fit in half the buffer bound at the average event size seen so far plus {@link
+   * #PENDING_OVERHEAD}; a few (see {@link #initialDemand}) until the first event shows how large
+   * they are. Runs on the event loop, after each drain, each completed write and each change of
+   * writability.
    */
   private void replenish() {
     if (cancelled != 0 || terminal != null || state != State.OPEN || !channel.isWritable()) {
@@ -548,7 +562,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
       window = initialDemand(server.config().maxBufferedBytes());
     } else {
       long budget = server.config().maxBufferedBytes() / 2 - queuedBytes - channelPendingBytes();
-      window = Math.min(MAX_WINDOW, budget / averageEventSize);
+      window = Math.min(MAX_WINDOW, budget / (averageEventSize + PENDING_OVERHEAD));
     }
     if (window <= 0 || outstandingNow > window / 2) {
       return;
