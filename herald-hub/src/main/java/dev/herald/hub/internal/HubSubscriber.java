@@ -4,15 +4,14 @@ import dev.herald.hub.History;
 import dev.herald.hub.Update;
 import dev.herald.server.EncodedEvent;
 import dev.herald.server.SlowConsumerException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +32,25 @@ import org.jspecify.annotations.Nullable;
  * ({@link #wip}); its "drain only" fields are read and written there alone.
  */
 final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
+  private static final VarHandle QUEUED;
+  private static final VarHandle REQUESTED;
+  private static final VarHandle WIP;
+  private static final VarHandle CANCELLED;
+  private static final VarHandle SUBSCRIBED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      QUEUED = lookup.findVarHandle(HubSubscriber.class, "queued", int.class);
+      REQUESTED = lookup.findVarHandle(HubSubscriber.class, "requested", long.class);
+      WIP = lookup.findVarHandle(HubSubscriber.class, "wip", int.class);
+      CANCELLED = lookup.findVarHandle(HubSubscriber.class, "cancelled", int.class);
+      SUBSCRIBED = lookup.findVarHandle(HubSubscriber.class, "subscribed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** History entries read per batch while replaying. */
   static final int REPLAY_BATCH = 256;
 
@@ -58,11 +76,13 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   private final RecentFrames frames;
 
   private final Queue<Delivery> live = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queued = new AtomicInteger();
-  private final AtomicLong requested = new AtomicLong();
-  private final AtomicInteger wip = new AtomicInteger();
-  private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final AtomicBoolean subscribed = new AtomicBoolean();
+  // Volatile fields with VarHandles, not Atomic* objects: a fan-out touches every subscriber, and
+  // each separate object would be one more cache miss per delivery and more memory per subscriber.
+  private volatile int queued;
+  private volatile long requested;
+  private volatile int wip;
+  private volatile int cancelled; // 0 or 1
+  private volatile int subscribed; // 0 or 1
   private volatile boolean overflow;
   private volatile boolean expired;
   private volatile Flow.Subscriber<? super Object> subscriber;
@@ -149,7 +169,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   }
 
   boolean isCancelled() {
-    return cancelled.get();
+    return cancelled != 0;
   }
 
   /**
@@ -174,13 +194,13 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
 
   /** Offers a live update the dispatcher found this subscriber accepts. Delivering thread. */
   void offer(Delivery delivery) {
-    if (cancelled.get()) {
+    if (cancelled != 0) {
       return;
     }
-    if (!replaying && wip.compareAndSet(0, 1)) {
+    if (!replaying && WIP.compareAndSet(this, 0, 1)) {
       // Nobody is draining: this thread is the drainer for now.
       if (deliverDirectly(delivery)) {
-        int missed = wip.decrementAndGet();
+        int missed = (int) WIP.getAndAdd(this, -1) - 1;
         if (missed != 0) {
           drainLoop(missed);
         }
@@ -207,20 +227,20 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
         || overflow
         || expired
         || replaying
-        || cancelled.get()
-        || requested.get() <= 0
+        || cancelled != 0
+        || requested <= 0
         || !live.isEmpty()) {
       return false;
     }
     s.onNext(delivery.frame());
-    requested.decrementAndGet();
+    REQUESTED.getAndAdd(this, -1L);
     counters.delivered(1, 0);
     return true;
   }
 
   /** Queues a live update; returns false, and marks the overflow, if the queue is full. */
   private boolean queue(Delivery delivery) {
-    if (queued.incrementAndGet() > maxQueued) {
+    if ((int) QUEUED.getAndAdd(this, 1) + 1 > maxQueued) {
       overflow = true;
       return false;
     }
@@ -238,7 +258,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
 
   @Override
   public void subscribe(Flow.Subscriber<? super Object> s) {
-    if (!subscribed.compareAndSet(false, true)) {
+    if (!SUBSCRIBED.compareAndSet(this, 0, 1)) {
       s.onSubscribe(
           new Flow.Subscription() {
             @Override
@@ -259,14 +279,24 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     if (n <= 0) {
       overflow = true; // §3.9: an illegal request ends the stream
     } else {
-      requested.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+      addRequested(n);
     }
     drain();
   }
 
+  /** Adds {@code n} to the demand, capped at {@link Long#MAX_VALUE} (§3.17). */
+  private void addRequested(long n) {
+    long current;
+    long next;
+    do {
+      current = requested;
+      next = current + n < 0 ? Long.MAX_VALUE : current + n;
+    } while (!REQUESTED.compareAndSet(this, current, next));
+  }
+
   @Override
   public void cancel() {
-    if (cancelled.compareAndSet(false, true)) {
+    if (CANCELLED.compareAndSet(this, 0, 1)) {
       onCancel.run();
       drain();
     }
@@ -275,7 +305,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
   // ---- delivery ----
 
   private void drain() {
-    if (wip.getAndIncrement() != 0) {
+    if ((int) WIP.getAndAdd(this, 1) != 0) {
       return;
     }
     drainLoop(1);
@@ -288,15 +318,15 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       if (s != null && !done) {
         deliver(s);
       }
-      if (done || cancelled.get()) {
+      if (done || cancelled != 0) {
         discardLive();
       }
-      missed = wip.addAndGet(-missed);
+      missed = (int) WIP.getAndAdd(this, -missed) - missed;
     } while (missed != 0);
   }
 
   private void deliver(Flow.Subscriber<? super Object> s) {
-    if (cancelled.get()) {
+    if (cancelled != 0) {
       done = true;
       return;
     }
@@ -305,9 +335,9 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       s.onError(new SlowConsumerException("subscriber " + subscriberId + " fell behind"));
       return;
     }
-    long r = requested.get();
+    long r = requested;
     long emitted = 0;
-    while (emitted < r && !cancelled.get()) {
+    while (emitted < r && cancelled == 0) {
       Object next = replaying ? nextReplayed() : nextLive();
       if (next == null) {
         break;
@@ -323,12 +353,12 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
       emitted++;
     }
     if (emitted > 0) {
-      requested.addAndGet(-emitted);
+      REQUESTED.getAndAdd(this, -emitted);
       counters.delivered(emitted + joinedInDrain, replayedInDrain);
       replayedInDrain = 0;
       joinedInDrain = 0;
     }
-    if (expired && !cancelled.get() && !replaying && live.isEmpty()) {
+    if (expired && cancelled == 0 && !replaying && live.isEmpty()) {
       finish();
       s.onComplete();
     }
@@ -336,7 +366,7 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
 
   private void finish() {
     done = true;
-    if (cancelled.compareAndSet(false, true)) {
+    if (CANCELLED.compareAndSet(this, 0, 1)) {
       onCancel.run();
     }
   }
@@ -434,13 +464,13 @@ final class HubSubscriber implements Flow.Publisher<Object>, Flow.Subscription {
     if (d == null) {
       return null;
     }
-    queued.decrementAndGet();
+    QUEUED.getAndAdd(this, -1);
     return d.frame();
   }
 
   private void discardLive() {
     while (live.poll() != null) {
-      queued.decrementAndGet();
+      QUEUED.getAndAdd(this, -1);
     }
   }
 }
