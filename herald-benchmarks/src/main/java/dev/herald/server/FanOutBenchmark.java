@@ -7,12 +7,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,19 +57,25 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Differences from a server on sockets, none of which allocates per delivery on the heap: each
  * embedded channel has its own event loop, so the engine schedules one drain task per connection
  * where a real event loop runs one for all its connections; the outbound queue stands for the
- * socket; clocks are frozen (no heartbeat or idle timer fires). The channels allocate from an
- * unpooled heap allocator, so that a copy through the channel's allocator would show in {@code
- * gc.alloc.rate.norm} instead of hiding in a pooled direct arena; the fan-out path allocates no
- * buffer at all, so this changes nothing measured.
+ * socket; clocks are frozen (no heartbeat or idle timer fires). The benchmark thread is a {@link
+ * FastThreadLocalThread} ({@link EventLoopThreads}), as an event loop's is. The channels allocate
+ * from an unpooled heap allocator, so that a copy through the channel's allocator would show in
+ * {@code gc.alloc.rate.norm} instead of hiding in a pooled direct arena; the fan-out path allocates
+ * no buffer at all, so this changes nothing measured.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Djmh.executor=CUSTOM", "-Djmh.executor.class=" + FanOutBenchmark.THREADS})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class FanOutBenchmark {
   private static final String TOPIC = "https://example.com/books/4242";
+
+  /** The executor of JMH's worker threads, named for {@code -Djmh.executor.class}. */
+  static final String THREADS = "dev.herald.server.FanOutBenchmark$EventLoopThreads";
 
   /** Subscribed connections, all on the same topic: the deliveries of one update. */
   @Param({"100", "1000"})
@@ -83,6 +93,14 @@ public class FanOutBenchmark {
   /** Subscribes the connections and checks that one update reaches each as the shared chunk. */
   @Setup(Level.Trial)
   public void setUp() {
+    if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+      throw new IllegalStateException(
+          "not on a FastThreadLocalThread, as Netty's event loops are (Netty recycles its outbound"
+              + " entries only there): run with -jvmArgsAppend '-Djmh.executor=CUSTOM"
+              + " -Djmh.executor.class="
+              + THREADS
+              + "'");
+    }
     hub = Hub.builder().anonymous(true).build();
     HeraldServer server = hub.install(HeraldServer.builder().port(0)).build();
     EmbeddedConnections factory =
@@ -219,6 +237,24 @@ public class FanOutBenchmark {
       buf.release();
     }
     return text.toString();
+  }
+
+  /**
+   * JMH's worker threads as {@link FastThreadLocalThread}s, like Netty's event loop threads and the
+   * server's handler threads: Netty pools some objects (the outbound buffer's entries) only on such
+   * threads, so on JMH's plain threads every write would allocate 64 bytes that a server does not.
+   */
+  public static final class EventLoopThreads extends ThreadPoolExecutor {
+    /** Creates the pool as JMH asks: {@code maxThreads} threads named {@code prefix-…}. */
+    public EventLoopThreads(int maxThreads, String prefix) {
+      super(
+          maxThreads,
+          maxThreads,
+          1,
+          TimeUnit.MINUTES,
+          new LinkedBlockingQueue<>(),
+          new DefaultThreadFactory(prefix, true));
+    }
   }
 
   /** The handler executor: tasks queued by the engine, run by the benchmark thread. */
