@@ -85,8 +85,8 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
 
   /**
    * Sets up the pipeline of a connection from {@code remote}. Apart from {@link #initChannel}, used
-   * by herald-benchmarks' {@code FanOutBenchmark}, which runs the same pipeline on embedded
-   * channels.
+   * by {@code SharedChunkFanOutTest} and herald-benchmarks' {@code FanOutBenchmark}, which run the
+   * same pipeline on embedded channels.
    */
   void init(Channel ch, @Nullable InetSocketAddress remote) {
     connections.add(ch);
