@@ -41,6 +41,14 @@ public final class HeraldServer implements AutoCloseable {
     this.stats = new ServerStatsView(server);
   }
 
+  /**
+   * Returns the engine, started or not. For herald-benchmarks' {@code FanOutBenchmark}, which runs
+   * an unstarted server's connections on embedded channels.
+   */
+  NettyServer engine() {
+    return server;
+  }
+
   /** Returns a new builder with every option at its default. */
   public static Builder builder() {
     return new Builder();

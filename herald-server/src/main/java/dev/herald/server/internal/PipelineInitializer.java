@@ -81,9 +81,17 @@ final class PipelineInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    init(ch, ch.remoteAddress());
+  }
+
+  /**
+   * Sets up the pipeline of a connection from {@code remote}. Apart from {@link #initChannel}, used
+   * by {@code SharedChunkFanOutTest} and herald-benchmarks' {@code FanOutBenchmark}, which run the
+   * same pipeline on embedded channels.
+   */
+  void init(Channel ch, @Nullable InetSocketAddress remote) {
     connections.add(ch);
     server.connectionAccepted();
-    InetSocketAddress remote = ch.remoteAddress();
     InetAddress address = remote == null ? null : remote.getAddress();
     ConnectionLimiter limiter = server.limiter();
     ConnectionLimiter.Verdict verdict = limiter.acquire(address);
