@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The page of {@link ChromiumEventSourceTest}'s six-connection test, served over TLS: Chromium
- * negotiates HTTP/2 by ALPN, and all ten EventSources of the page are streams of one connection, so
- * all ten open and receive updates, where over HTTP/1.1 only six could.
+ * negotiates HTTP/2 by ALPN, and the ten EventSources of the page are streams of one connection (two
+ * when Chromium opens a spare), so all ten open and receive updates, where over HTTP/1.1 only six
+ * could.
  *
  * <p>Chromium runs with {@code --ignore-certificate-errors}: the hub's certificate is a self-signed
  * one the test made.
@@ -73,9 +74,12 @@ class ChromiumHttp2Test {
     Map<String, Object> states = page.next();
     assertThat(states).containsEntry("kind", "states");
     assertThat(states.get("states")).isEqualTo(List.of(1, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    // Ten open EventSources on fewer than six connections are streams sharing connections: over
+    // HTTP/1.1 each needs its own, and Chromium allows six per origin. Usually all share one;
+    // Chromium sometimes opens a spare connection while the first one's TLS handshake runs.
     assertThat(hub.server().connectionCount())
-        .as("connections from Chromium: the page, its reports and ten EventSources share one")
-        .isEqualTo(1);
+        .as("connections from Chromium: the page, its reports and ten EventSources share them")
+        .isBetween(1, 2);
 
     hub.hub().publish(Update.builder(TOPIC).data("close-one").build());
     assertThat(page.next()).containsEntry("kind", "closed");
