@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The page of {@link ChromiumEventSourceTest}'s six-connection test, served over TLS: Chromium
- * negotiates HTTP/2 by ALPN, and the ten EventSources of the page are streams of one connection (two
- * when Chromium opens a spare), so all ten open and receive updates, where over HTTP/1.1 only six
- * could.
+ * negotiates HTTP/2 by ALPN, and the ten EventSources of the page are streams of one connection
+ * (two when Chromium opens a spare), so all ten open and receive updates, where over HTTP/1.1 only
+ * six could.
  *
  * <p>Chromium runs with {@code --ignore-certificate-errors}: the hub's certificate is a self-signed
  * one the test made.
