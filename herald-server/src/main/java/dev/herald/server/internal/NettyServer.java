@@ -6,7 +6,6 @@ import dev.herald.sse.SseEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -18,7 +17,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -48,7 +46,6 @@ public final class NettyServer implements ServerContext {
   private final AtomicLong slowConsumerCuts = new AtomicLong();
   private final LongAdder connectionsAccepted = new LongAdder();
   private final LongAdder bytesWritten = new LongAdder();
-  private final ConcurrentHashMap<EventLoop, DrainBatch> drains = new ConcurrentHashMap<>();
 
   private final Object lifecycle = new Object();
   private volatile boolean stopping;
@@ -274,12 +271,6 @@ public final class NettyServer implements ServerContext {
   @Override
   public void streamClosed() {
     streams.decrementAndGet();
-  }
-
-  @Override
-  public DrainBatch drains(EventLoop loop) {
-    DrainBatch batch = drains.get(loop);
-    return batch != null ? batch : drains.computeIfAbsent(loop, DrainBatch::new);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.herald.server.internal;
 
 import dev.herald.sse.MessageEvent;
-import io.netty.channel.EventLoop;
 
 /** What connections need from their server: options, the encoder and the counters. */
 interface ServerContext {
@@ -15,7 +14,4 @@ interface ServerContext {
   void streamClosed();
 
   void slowConsumerCut();
-
-  /** Returns the batch of stream drains of {@code loop}, one per event loop. Thread-safe. */
-  DrainBatch drains(EventLoop loop);
 }

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * the channel, which releases it once written; buffers left when the stream closes are released by
  * {@link #releaseQueue()}.
  */
-final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
+final class SseStream implements Flow.Subscriber<Object> {
   private static final Logger LOG = LoggerFactory.getLogger(SseStream.class);
 
   /** The shortest reconnection time hinted to clients when the server stops: {@value} ms. */
@@ -137,7 +137,6 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   private final DemandSerializer demand;
   private @Nullable EventStream options; // until the head is written; event loop after that
   private final LongSupplier channelPending; // any thread
-  private final DrainBatch drains;
   private final boolean coalesce; // an HTTP/2 stream: a drain's events go out as one frame
 
   /**
@@ -193,7 +192,6 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
     this.description = description;
     this.demand = new DemandSerializer(executor);
     this.channelPending = StreamOutbound.pendingBytes(channel);
-    this.drains = server.drains(loop);
     this.coalesce = channel instanceof Http2StreamChannel;
     this.rawChunks =
         version.equals(HttpVersion.HTTP_1_1)
@@ -439,7 +437,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   private void scheduleDrain() {
     if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
       try {
-        drains.add(this);
+        loop.execute(this::drain);
       } catch (RejectedExecutionException e) {
         // The event loop is gone with the server: nothing will be written any more.
         cancelUpstream();
@@ -449,8 +447,7 @@ final class SseStream implements Flow.Subscriber<Object>, DrainBatch.Member {
   }
 
   /** Writes what is queued, or finishes the stream. Runs on the event loop. */
-  @Override
-  public void drain() {
+  private void drain() {
     drainScheduled = 0;
     if (state == State.PENDING) {
       return; // open() drains once the head is out
